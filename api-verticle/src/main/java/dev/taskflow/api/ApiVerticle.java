@@ -1,0 +1,119 @@
+package dev.taskflow.api;
+
+import dev.taskflow.api.accounts.AccountHandlers;
+import dev.taskflow.api.accounts.AccountRepository;
+import dev.taskflow.api.accounts.CurrentUser;
+import dev.taskflow.api.accounts.PasswordHasher;
+import dev.taskflow.api.http.Problems;
+import dev.taskflow.api.tasks.TaskHandlers;
+import dev.taskflow.api.tasks.TaskRepository;
+import dev.taskflow.core.auth.JwtSettings;
+import dev.taskflow.core.auth.TokenAuth;
+import dev.taskflow.core.db.Database;
+import dev.taskflow.core.db.DatabaseSettings;
+import dev.taskflow.core.outbox.OutboxWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API under {@code /api/v1}: accounts and tokens, tasks, and the OpenAPI document every request is validated
+ * against; plus {@code /health/live}, {@code /health/ready} and {@code /metrics}. Owns its database pool; writes task
+ * events to the outbox, never to a broker.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+  public static final String CONTRACT = "openapi/taskflow.yaml";
+
+  private Pool pool;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    ApiSettings settings = ApiSettings.from(config());
+    pool = Database.pool(vertx, DatabaseSettings.from(config()));
+    Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
+    return TokenAuth.create(vertx, JwtSettings.from(config()))
+      .compose(tokens -> contractText.compose(text -> OpenAPIContract.from(vertx, CONTRACT))
+        .map(contract -> router(contract, tokens, contractText.result(), settings)))
+      .compose(router -> vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(settings.port(), settings.host()))
+      .onSuccess(s -> {
+        server = s;
+        LOG.info("API listening on http://{}:{}", settings.host(), s.actualPort());
+      });
+  }
+
+  private Router router(OpenAPIContract contract, TokenAuth tokens, Buffer contractText, ApiSettings settings) {
+    AccountRepository accountRepository = new AccountRepository(pool);
+    AccountHandlers accounts = new AccountHandlers(accountRepository, new PasswordHasher(vertx, config()), tokens);
+    TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")));
+    Handler<RoutingContext> currentUser = new CurrentUser(accountRepository, tokens);
+
+    RouterBuilder api = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
+      .rootHandler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()))
+      .security("bearerAuth").httpHandler(JWTAuthHandler.create(tokens));
+    api.getRoute("register").addHandler(accounts::register);
+    api.getRoute("login").addHandler(accounts::login);
+    api.getRoute("getMe").addHandler(currentUser).addHandler(accounts::me);
+    api.getRoute("createTask").addHandler(currentUser).addHandler(tasks::createTask);
+    api.getRoute("listTasks").addHandler(currentUser).addHandler(tasks::listTasks);
+    api.getRoute("getTask").addHandler(currentUser).addHandler(tasks::getTask);
+    api.getRoute("updateTask").addHandler(currentUser).addHandler(tasks::updateTask);
+    api.getRoute("deleteTask").addHandler(currentUser).addHandler(tasks::deleteTask);
+    api.getRoute("completeTask").addHandler(currentUser).addHandler(tasks::completeTask);
+    api.getRoute("reopenTask").addHandler(currentUser).addHandler(tasks::reopenTask);
+    api.getRoutes().forEach(route -> route.addFailureHandler(Problems::handle));
+
+    Router apiRouter = api.createRouter();
+    apiRouter.get("/openapi.yaml").handler(ctx -> ctx.response()
+      .putHeader("Content-Type", "application/yaml")
+      .end(contractText));
+
+    Router root = Router.router(vertx);
+    root.get("/health/live").handler(HealthCheckHandler.create(vertx));
+    root.get("/health/ready").handler(HealthCheckHandler.create(vertx)
+      .register("database", 2000, promise -> pool.query("SELECT 1").execute()
+        .onSuccess(rows -> promise.complete(Status.OK()))
+        .onFailure(e -> promise.complete(Status.KO(new io.vertx.core.json.JsonObject()
+          .put("error", e.getMessage()))))));
+    root.get("/metrics").handler(PrometheusScrapingHandler.create());
+    root.route("/api/v1/*").handler(ApiVerticle::mergePatchAsJson);
+    root.route("/api/v1/*").subRouter(apiRouter);
+    root.route().last().handler(ctx -> ctx.fail(404));
+    root.route().failureHandler(Problems::handle);
+    return root;
+  }
+
+  /** The validator knows application/json only; a merge patch is JSON with the same schema. */
+  private static void mergePatchAsJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/merge-patch+json")) {
+      ctx.request().headers().set("Content-Type", "application/json");
+    }
+    ctx.next();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closing = server != null ? server.close() : Future.succeededFuture();
+    return closing.eventually(() -> pool != null ? pool.close() : Future.succeededFuture());
+  }
+}

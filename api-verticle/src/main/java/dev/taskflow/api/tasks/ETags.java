@@ -1,0 +1,27 @@
+package dev.taskflow.api.tasks;
+
+/** Reading {@code If-Match}: a list of entity tags or {@code *}. Weak tags compare by their value. */
+final class ETags {
+
+  private ETags() {
+  }
+
+  static boolean matches(String ifMatch, int version) {
+    for (String candidate : ifMatch.split(",")) {
+      String tag = candidate.strip();
+      if (tag.equals("*")) {
+        return true;
+      }
+      if (tag.startsWith("W/")) {
+        tag = tag.substring(2);
+      }
+      if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+        tag = tag.substring(1, tag.length() - 1);
+      }
+      if (tag.equals(Integer.toString(version))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

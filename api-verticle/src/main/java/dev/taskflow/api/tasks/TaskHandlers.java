@@ -1,0 +1,106 @@
+package dev.taskflow.api.tasks;
+
+import dev.taskflow.api.accounts.CurrentUser;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+
+import java.util.UUID;
+
+import static dev.taskflow.api.http.Responses.body;
+import static dev.taskflow.api.http.Responses.json;
+import static dev.taskflow.api.http.Responses.noContent;
+import static dev.taskflow.api.http.Responses.respond;
+import static dev.taskflow.api.http.Responses.validated;
+
+/** The {@code /tasks} endpoints. */
+public final class TaskHandlers {
+
+  public static final int DEFAULT_PAGE = 50;
+
+  private final TaskRepository tasks;
+
+  public TaskHandlers(TaskRepository tasks) {
+    this.tasks = tasks;
+  }
+
+  public void createTask(RoutingContext ctx) {
+    TaskInput.Draft draft = TaskInput.Draft.from(body(ctx));
+    respond(ctx, tasks.create(CurrentUser.id(ctx), draft, correlationId(ctx)).compose(task -> {
+      ctx.response().putHeader(HttpHeaders.LOCATION, "/api/v1/tasks/" + task.id());
+      return withTask(ctx, 201, task);
+    }));
+  }
+
+  public void listTasks(RoutingContext ctx) {
+    ValidatedRequest request = validated(ctx);
+    TaskRepository.Query query = new TaskRepository.Query(
+      string(request, "status"),
+      TaskInput.instant("dueBefore", string(request, "dueBefore")),
+      TaskInput.instant("dueAfter", string(request, "dueAfter")),
+      string(request, "tag"),
+      string(request, "q"),
+      Cursor.decode(string(request, "cursor")),
+      request.getQuery().get("limit").getInteger(DEFAULT_PAGE));
+    respond(ctx, tasks.list(CurrentUser.id(ctx), query).compose(page -> {
+      JsonArray items = new JsonArray();
+      page.items().forEach(task -> items.add(task.toJson()));
+      return json(ctx, 200, new JsonObject().put("items", items).put("nextCursor", page.nextCursor()));
+    }));
+  }
+
+  public void getTask(RoutingContext ctx) {
+    respond(ctx, tasks.find(CurrentUser.id(ctx), taskId(ctx)).compose(task -> withTask(ctx, 200, task)));
+  }
+
+  public void updateTask(RoutingContext ctx) {
+    respond(ctx, tasks.update(CurrentUser.id(ctx), taskId(ctx), body(ctx), ifMatch(ctx), correlationId(ctx))
+      .compose(task -> withTask(ctx, 200, task)));
+  }
+
+  public void completeTask(RoutingContext ctx) {
+    respond(ctx, tasks.complete(CurrentUser.id(ctx), taskId(ctx), correlationId(ctx))
+      .compose(task -> withTask(ctx, 200, task)));
+  }
+
+  public void reopenTask(RoutingContext ctx) {
+    respond(ctx, tasks.reopen(CurrentUser.id(ctx), taskId(ctx), correlationId(ctx))
+      .compose(task -> withTask(ctx, 200, task)));
+  }
+
+  public void deleteTask(RoutingContext ctx) {
+    respond(ctx, tasks.delete(CurrentUser.id(ctx), taskId(ctx), ifMatch(ctx), correlationId(ctx))
+      .compose(v -> noContent(ctx)));
+  }
+
+  private static Future<Void> withTask(RoutingContext ctx, int status, Task task) {
+    ctx.response().putHeader(HttpHeaders.ETAG, task.etag());
+    return json(ctx, status, task.toJson());
+  }
+
+  private static UUID taskId(RoutingContext ctx) {
+    return UUID.fromString(validated(ctx).getPathParameters().get("id").getString());
+  }
+
+  private static String ifMatch(RoutingContext ctx) {
+    return ctx.request().getHeader(HttpHeaders.IF_MATCH);
+  }
+
+  /** The caller's X-Correlation-Id when it is a sane token, else a fresh one; it travels in the event. */
+  private static String correlationId(RoutingContext ctx) {
+    String given = ctx.request().getHeader("X-Correlation-Id");
+    if (given != null && given.length() <= 64 && given.matches("[A-Za-z0-9._:-]+")) {
+      return given;
+    }
+    return UUID.randomUUID().toString();
+  }
+
+  private static String string(ValidatedRequest request, String name) {
+    RequestParameter parameter = request.getQuery().get(name);
+    return parameter == null || parameter.isNull() ? null : parameter.getString();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.taskflow.api.tasks;
+
+import dev.taskflow.api.http.Problem;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.DateTimeException;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns validated request values into domain values. The OpenAPI schema has checked shapes and lengths; what a
+ * schema cannot check (a real calendar date, a real IANA zone) is checked here, as a 400 with the field named.
+ */
+final class TaskInput {
+
+  private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+  private static final OffsetDateTime MIN = OffsetDateTime.of(1900, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  private static final OffsetDateTime MAX = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 0, ZoneOffset.UTC);
+
+  private TaskInput() {
+  }
+
+  static OffsetDateTime instant(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    OffsetDateTime time;
+    try {
+      time = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    } catch (DateTimeException e) {
+      throw Problem.badRequest(field + " must be an RFC 3339 date-time with an offset, such as "
+        + "2026-11-23T09:00:00Z; '" + value + "' is not one.");
+    }
+    if (time.isBefore(MIN) || time.isAfter(MAX)) {
+      throw Problem.badRequest(field + " must be between the years 1900 and 9999.");
+    }
+    return time.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+  }
+
+  static String zone(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (!ZONES.contains(value)) {
+      throw Problem.badRequest(field + " must be an IANA time zone name such as Europe/Paris; '" + value
+        + "' is not one.");
+    }
+    return value;
+  }
+
+  static String text(String value) {
+    return value == null ? null : value.strip();
+  }
+
+  static List<String> tags(JsonArray array) {
+    if (array == null) {
+      return null;
+    }
+    List<String> tags = new ArrayList<>(array.size());
+    for (Object tag : array) {
+      String t = ((String) tag).strip();
+      if (!tags.contains(t)) {
+        tags.add(t);
+      }
+    }
+    return tags;
+  }
+
+  /** A new task's fields. */
+  record Draft(String title, String description, String priority, List<String> tags, OffsetDateTime dueAt,
+               String timezone) {
+
+    static Draft from(JsonObject body) {
+      List<String> tags = TaskInput.tags(body.getJsonArray("tags"));
+      return new Draft(
+        text(body.getString("title")),
+        body.getString("description", ""),
+        body.getString("priority", "normal"),
+        tags == null ? List.of() : tags,
+        instant("dueAt", body.getString("dueAt")),
+        zone("timezone", body.getString("timezone")));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.taskflow.core.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The PostgreSQL pool and the schema migrations. */
+public final class Database {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private Database() {
+  }
+
+  /** A pool for one verticle; close it in the verticle's {@code stop}. */
+  public static Pool pool(Vertx vertx, DatabaseSettings settings) {
+    return PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(settings.poolSize()).setName("taskflow-" + settings.hashCode()))
+      .connectingTo(settings.connectOptions())
+      .using(vertx)
+      .build();
+  }
+
+  /**
+   * Applies the Flyway migrations under {@code db/migration}. JDBC blocks, so this runs on a worker thread; it is
+   * safe to call from several processes at once (Flyway takes an advisory lock).
+   */
+  public static Future<Void> migrate(Vertx vertx, DatabaseSettings settings) {
+    return vertx.executeBlocking(() -> {
+      migrateNow(settings);
+      return null;
+    }, false);
+  }
+
+  /** The same, blocking the calling thread. */
+  public static void migrateNow(DatabaseSettings settings) {
+    {
+      var options = settings.connectOptions();
+      Flyway flyway = Flyway.configure()
+        .dataSource(settings.jdbcUrl(), options.getUser(), options.getPassword())
+        .locations("classpath:db/migration")
+        .load();
+      MigrateResult result = flyway.migrate();
+      LOG.info("Database schema at version {} ({} migrations applied now)", flyway.info().current().getVersion(),
+        result.migrationsExecuted);
+    }
+  }
+}

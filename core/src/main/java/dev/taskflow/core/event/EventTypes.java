@@ -1,0 +1,21 @@
+package dev.taskflow.core.event;
+
+/** The CloudEvent {@code type} values of the event contract (DESIGN.md, "Events"). */
+public final class EventTypes {
+
+  public static final String TASK_CREATED = "taskflow.task.created";
+  public static final String TASK_UPDATED = "taskflow.task.updated";
+  public static final String TASK_COMPLETED = "taskflow.task.completed";
+  public static final String TASK_REOPENED = "taskflow.task.reopened";
+  public static final String TASK_DELETED = "taskflow.task.deleted";
+  public static final String RECURRENCE_SPAWNED = "taskflow.recurrence.spawned";
+  public static final String REMINDER_TRIGGERED = "taskflow.reminder.triggered";
+
+  private EventTypes() {
+  }
+
+  /** The durable topic an event of this type is published on. */
+  public static String topicOf(String type) {
+    return REMINDER_TRIGGERED.equals(type) ? Topics.REMINDERS : Topics.TASK_EVENTS;
+  }
+}
