@@ -29,7 +29,11 @@ public final class AccountHandlers {
   public void register(RoutingContext ctx) {
     JsonObject body = body(ctx);
     String email = body.getString("email").trim();
-    String displayName = body.getString("displayName", email.substring(0, email.indexOf('@'))).trim();
+    String displayName = body.getString("displayName", email.substring(0, email.indexOf('@'))).strip();
+    if (displayName.isEmpty()) {
+      ctx.fail(Problem.badRequest("displayName must not be blank."));
+      return;
+    }
     respond(ctx, requireLocalAccounts()
       .compose(v -> passwords.hash(body.getString("password")))
       .compose(hash -> accounts.create(email, hash, displayName))

@@ -29,7 +29,7 @@ public final class TaskHandlers {
   }
 
   public void createTask(RoutingContext ctx) {
-    TaskInput.Draft draft = TaskInput.Draft.from(body(ctx));
+    TaskDraft draft = TaskDraft.from(body(ctx));
     respond(ctx, tasks.create(CurrentUser.id(ctx), draft, correlationId(ctx)).compose(task -> {
       ctx.response().putHeader(HttpHeaders.LOCATION, "/api/v1/tasks/" + task.id());
       return withTask(ctx, 201, task);

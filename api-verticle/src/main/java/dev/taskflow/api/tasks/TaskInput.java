@@ -2,7 +2,6 @@ package dev.taskflow.api.tasks;
 
 import dev.taskflow.api.http.Problem;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
@@ -55,6 +54,15 @@ final class TaskInput {
     return value;
   }
 
+  /** A title from a patch: stripped, and not blank. */
+  static String title(String value) {
+    String title = text(value);
+    if (title != null && title.isEmpty()) {
+      throw Problem.badRequest("title must not be blank.");
+    }
+    return title;
+  }
+
   static String text(String value) {
     return value == null ? null : value.strip();
   }
@@ -71,21 +79,5 @@ final class TaskInput {
       }
     }
     return tags;
-  }
-
-  /** A new task's fields. */
-  record Draft(String title, String description, String priority, List<String> tags, OffsetDateTime dueAt,
-               String timezone) {
-
-    static Draft from(JsonObject body) {
-      List<String> tags = TaskInput.tags(body.getJsonArray("tags"));
-      return new Draft(
-        text(body.getString("title")),
-        body.getString("description", ""),
-        body.getString("priority", "normal"),
-        tags == null ? List.of() : tags,
-        instant("dueAt", body.getString("dueAt")),
-        zone("timezone", body.getString("timezone")));
-    }
   }
 }

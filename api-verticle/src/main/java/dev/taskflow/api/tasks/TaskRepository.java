@@ -40,7 +40,7 @@ public final class TaskRepository {
     this.outbox = outbox;
   }
 
-  public Future<Task> create(UUID userId, TaskInput.Draft draft, String correlationId) {
+  public Future<Task> create(UUID userId, TaskDraft draft, String correlationId) {
     return pool.withTransaction(tx -> tx.preparedQuery(TaskSql.INSERT)
       .execute(Tuple.from(new Object[]{UUID.randomUUID(), userId, draft.title(), draft.description(),
         draft.priority(), draft.tags().toArray(String[]::new), draft.dueAt(), draft.timezone()}))
@@ -82,7 +82,7 @@ public final class TaskRepository {
   public Future<Task> update(UUID userId, UUID id, JsonObject patch, String ifMatch, String correlationId) {
     return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch).compose(current -> {
       JsonObject changes = new JsonObject();
-      String title = pick(patch, "title", current.title(), TaskInput.text(patch.getString("title")), changes);
+      String title = pick(patch, "title", current.title(), TaskInput.title(patch.getString("title")), changes);
       String description = pick(patch, "description", current.description(), patch.getString("description"), changes);
       String priority = pick(patch, "priority", current.priority(), patch.getString("priority"), changes);
       List<String> tags = pick(patch, "tags", current.tags(), TaskInput.tags(patch.getJsonArray("tags")), changes);

@@ -1,0 +1,32 @@
+package dev.taskflow.api.tasks;
+
+import dev.taskflow.api.http.Problem;
+import io.vertx.core.json.JsonObject;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** A new task's fields, checked. */
+public record TaskDraft(String title, String description, String priority, List<String> tags, OffsetDateTime dueAt,
+                        String timezone) {
+
+  public TaskDraft {
+    if (title == null || title.isBlank()) {
+      throw Problem.badRequest("title must not be blank.");
+    }
+    description = description == null ? "" : description;
+    priority = priority == null ? "normal" : priority;
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** From a validated {@code POST /tasks} body. */
+  public static TaskDraft from(JsonObject body) {
+    return new TaskDraft(
+      TaskInput.text(body.getString("title")),
+      body.getString("description"),
+      body.getString("priority"),
+      TaskInput.tags(body.getJsonArray("tags")),
+      TaskInput.instant("dueAt", body.getString("dueAt")),
+      TaskInput.zone("timezone", body.getString("timezone")));
+  }
+}
