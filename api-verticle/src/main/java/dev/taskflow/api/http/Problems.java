@@ -5,10 +5,15 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one failure handler: every error leaves as {@code application/problem+json}. Expected failures ({@link Problem},
@@ -35,10 +40,10 @@ public final class Problems {
       detail = problem.getMessage();
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
-      detail = http.getCause() instanceof ValidatorException validation ? validation.getMessage() : http.getPayload();
+      detail = http.getCause() instanceof ValidatorException validation ? describe(validation) : http.getPayload();
     } else if (failure instanceof ValidatorException validation) {
       status = 400;
-      detail = validation.getMessage();
+      detail = describe(validation);
     } else if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
       // Data exceptions (bad encoding, out-of-range values) are the client's input that validation let through.
       LOG.warn("{} {}: input rejected by the database: {}", ctx.request().method(), ctx.request().path(),
@@ -62,6 +67,48 @@ public final class Problems {
       detail = "The request body is larger than the server accepts.";
     }
     write(ctx, status, detail);
+  }
+
+  /**
+   * The validator reports the last of its errors, which for a property that fails its own schema is often the
+   * generic "does not match additional properties schema". Name the most specific error and where it is instead.
+   */
+  static String describe(ValidatorException e) {
+    if (!(e instanceof SchemaValidationException schema) || schema.getOutputUnit() == null) {
+      return e.getMessage();
+    }
+    List<OutputUnit> leaves = new ArrayList<>();
+    collect(schema.getOutputUnit(), leaves);
+    OutputUnit best = null;
+    for (OutputUnit unit : leaves) {
+      if (unit.getError() != null && (best == null || !isGeneric(unit.getError()) || isGeneric(best.getError()))) {
+        best = unit;
+      }
+    }
+    if (best == null) {
+      return e.getMessage();
+    }
+    String location = best.getInstanceLocation() == null ? "" : best.getInstanceLocation().replaceFirst("^#/?", "");
+    String error = best.getError();
+    if (error.contains("does not match additional properties schema")) {
+      error = error.replace("does not match additional properties schema", "is not a known field");
+    }
+    String where = location.isEmpty() ? "" : location.replace('/', '.') + ": ";
+    return (e.getMessage().startsWith("The value of the request body") ? "Invalid request body. " : "")
+      + where + error + ".";
+  }
+
+  private static boolean isGeneric(String error) {
+    return error.contains("additional properties") || error.contains("subschema") || error.contains("\"else\"")
+      || error.contains("unevaluated");
+  }
+
+  private static void collect(OutputUnit unit, List<OutputUnit> leaves) {
+    if (unit.getErrors() == null || unit.getErrors().isEmpty()) {
+      leaves.add(unit);
+      return;
+    }
+    unit.getErrors().forEach(child -> collect(child, leaves));
   }
 
   public static void write(RoutingContext ctx, int status, String detail) {

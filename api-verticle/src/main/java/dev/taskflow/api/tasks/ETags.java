@@ -1,6 +1,6 @@
 package dev.taskflow.api.tasks;
 
-/** Reading {@code If-Match}: a list of entity tags or {@code *}. Weak tags compare by their value. */
+/** Reading {@code If-Match}: a list of entity tags or {@code *}, compared strongly (a weak tag never matches). */
 final class ETags {
 
   private ETags() {
@@ -11,9 +11,6 @@ final class ETags {
       String tag = candidate.strip();
       if (tag.equals("*")) {
         return true;
-      }
-      if (tag.startsWith("W/")) {
-        tag = tag.substring(2);
       }
       if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
         tag = tag.substring(1, tag.length() - 1);

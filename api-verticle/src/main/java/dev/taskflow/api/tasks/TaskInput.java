@@ -19,6 +19,7 @@ import java.util.Set;
  */
 final class TaskInput {
 
+  private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[^\\x00\\s,][^\\x00,]{0,49}");
   private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
   private static final OffsetDateTime MIN = OffsetDateTime.of(1900, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
   private static final OffsetDateTime MAX = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 0, ZoneOffset.UTC);
@@ -61,6 +62,51 @@ final class TaskInput {
       throw Problem.badRequest("title must not be blank.");
     }
     return title;
+  }
+
+  static String oneOf(String field, String value, String... allowed) {
+    if (value == null || java.util.Arrays.asList(allowed).contains(value)) {
+      return value;
+    }
+    throw Problem.badRequest(field + " must be one of " + String.join(", ", allowed) + "; '" + value
+      + "' is not.");
+  }
+
+  static int integer(String field, String value, int min, int max, int fallback) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw Problem.badRequest(field + " must be a whole number from " + min + " to " + max + ".");
+  }
+
+  /** Free text of 1 to 200 characters, no NUL. */
+  static String searchText(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.isEmpty() || value.length() > 200 || value.indexOf('\0') >= 0) {
+      throw Problem.badRequest(field + " must be 1 to 200 characters with no NUL character.");
+    }
+    return value;
+  }
+
+  /** A tag as the Tag schema has it: 1 to 50 characters, no comma or NUL, not starting with a space. */
+  static String tag(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (!TAG.matcher(value).matches()) {
+      throw Problem.badRequest(field + " must be 1 to 50 characters, with no comma or NUL character.");
+    }
+    return value;
   }
 
   static String text(String value) {
