@@ -95,11 +95,22 @@ public final class ApiVerticle extends VerticleBase {
         .onFailure(e -> promise.complete(Status.KO(new io.vertx.core.json.JsonObject()
           .put("error", e.getMessage()))))));
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
-    root.route("/api/v1/*").handler(ApiVerticle::mergePatchAsJson);
+    root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);
     root.route().last().handler(ctx -> ctx.fail(404));
     root.route().failureHandler(Problems::handle);
     return root;
+  }
+
+  /** An Authorization header that is there but holds no bearer token is a 401 with a reason, not a bare 400. */
+  private static void checkAuthorizationHeader(RoutingContext ctx) {
+    String authorization = ctx.request().getHeader("Authorization");
+    if (authorization != null && !authorization.matches("(?i)bearer [A-Za-z0-9._~+/=-]+")) {
+      ctx.fail(dev.taskflow.api.http.Problem.unauthorized(
+        "The Authorization header must be 'Bearer <token>' with a token from /api/v1/auth/login."));
+      return;
+    }
+    ctx.next();
   }
 
   /** The validator knows application/json only; a merge patch is JSON with the same schema. */

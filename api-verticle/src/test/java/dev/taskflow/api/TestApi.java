@@ -86,7 +86,7 @@ public final class TestApi implements AutoCloseable {
                                    Map<String, String> headers) {
     HttpRequest<Buffer> request = client.request(method, path);
     if (token != null) {
-      request.bearerTokenAuthentication(token);
+      request.putHeader("Authorization", "Bearer " + token);
     }
     headers.forEach(request::putHeader);
     Future<HttpResponse<Buffer>> response;

@@ -1,0 +1,159 @@
+package dev.taskflow.bench;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+
+/**
+ * The harness's command line, parsed by hand.
+ *
+ * @param connections   concurrent HTTP connections, and in-flight transactions in the database phase
+ * @param seconds       length of each measured window
+ * @param warmupSeconds length of each warm-up, not measured
+ * @param url           a running server to drive; null means "start one in this process"
+ * @param token         a bearer token for {@code url}
+ * @param email         an account to log in with at {@code url}
+ * @param password      its password
+ * @param dbUrl         the database of the server at {@code url}, for the database phase and the outbox check
+ * @param help          print the usage and stop
+ */
+record BenchOptions(int connections, int seconds, int warmupSeconds, URI url, String token, String email,
+                    String password, String dbUrl, boolean help) {
+
+  /** The embedded PostgreSQL allows 200 connections; the API's own pool and the harness's checks need some. */
+  static final int MAX_EMBEDDED_CONNECTIONS = 150;
+
+  static final String USAGE = """
+    Usage: java -jar taskflow-bench.jar [options]
+
+    Drives POST /api/v1/tasks over HTTP, then runs the same transaction (TaskRepository.create with its outbox
+    event) directly on a connection pool, both closed-loop with the same concurrency, and compares the two.
+    By default everything runs in this process: a temporary embedded PostgreSQL (fsync on) and the API verticle
+    on a free loopback port; both are removed at the end. Only loopback targets are accepted.
+
+      --connections N       concurrent connections / in-flight transactions (default 50)
+      --seconds S           measured seconds per phase (default 10)
+      --warmup-seconds W    unmeasured warm-up seconds per phase (default 3)
+      --url URL             drive a running server instead, e.g. http://127.0.0.1:8080
+      --token JWT           a bearer token for --url
+      --email E --password P  log in at --url with this account
+                            (neither --token nor --email: a fresh account is registered)
+      --db-url URL          postgresql://user:pass@127.0.0.1:5432/db of the server at --url; without it the
+                            database phase and the outbox check are skipped
+      --help                this text
+
+    Exit code: 0 when every request succeeded and the outbox check holds, 1 otherwise, 2 for bad arguments.
+    """;
+
+  static BenchOptions parse(String[] args) {
+    int connections = 50;
+    int seconds = 10;
+    int warmup = 3;
+    URI url = null;
+    String token = null;
+    String email = null;
+    String password = null;
+    String dbUrl = null;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--connections" -> connections = number(args, ++i, arg, 1, 1000);
+        case "--seconds" -> seconds = number(args, ++i, arg, 1, 3600);
+        case "--warmup-seconds" -> warmup = number(args, ++i, arg, 0, 600);
+        case "--url" -> url = serverUrl(value(args, ++i, arg));
+        case "--token" -> token = value(args, ++i, arg);
+        case "--email" -> email = value(args, ++i, arg);
+        case "--password" -> password = value(args, ++i, arg);
+        case "--db-url" -> dbUrl = databaseUrl(value(args, ++i, arg));
+        case "--help", "-h" -> help = true;
+        default -> throw new IllegalArgumentException("Unknown argument: " + arg);
+      }
+    }
+    if (url == null && (token != null || email != null || password != null || dbUrl != null)) {
+      throw new IllegalArgumentException("--token, --email, --password and --db-url go with --url; "
+        + "the self-contained run makes its own server, account and database");
+    }
+    if (token != null && (email != null || password != null)) {
+      throw new IllegalArgumentException("Give either --token or --email/--password, not both");
+    }
+    if ((email == null) != (password == null)) {
+      throw new IllegalArgumentException("--email and --password go together");
+    }
+    if (url == null && connections > MAX_EMBEDDED_CONNECTIONS) {
+      throw new IllegalArgumentException("--connections is at most " + MAX_EMBEDDED_CONNECTIONS
+        + " against the embedded PostgreSQL (it allows 200 connections in all)");
+    }
+    return new BenchOptions(connections, seconds, warmup, url, token, email, password, dbUrl, help);
+  }
+
+  boolean selfContained() {
+    return url == null;
+  }
+
+  private static String value(String[] args, int i, String flag) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static int number(String[] args, int i, String flag, int min, int max) {
+    String text = value(args, i, flag);
+    int n;
+    try {
+      n = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a whole number, got '" + text + "'", e);
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ", got " + n);
+    }
+    return n;
+  }
+
+  private static URI serverUrl(String text) {
+    URI uri = uri(text, "--url");
+    if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+      throw new IllegalArgumentException("--url must look like http://127.0.0.1:8080, got '" + text + "'");
+    }
+    if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath())) {
+      throw new IllegalArgumentException("--url is the server's root, without a path (/api/v1 is added)");
+    }
+    requireLoopback(uri.getHost(), "--url");
+    return URI.create("http://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 80));
+  }
+
+  private static String databaseUrl(String text) {
+    URI uri = uri(text, "--db-url");
+    if ((!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw new IllegalArgumentException("--db-url must look like postgresql://user:pass@127.0.0.1:5432/db");
+    }
+    requireLoopback(uri.getHost(), "--db-url");
+    return text;
+  }
+
+  private static URI uri(String text, String flag) {
+    try {
+      return URI.create(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + " is not a URL: '" + text + "'", e);
+    }
+  }
+
+  /** A load generator must not be pointed elsewhere by mistake: localhost or a loopback address literal only. */
+  static void requireLoopback(String host, String flag) {
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    boolean literal = bare.matches("[0-9.]+") || bare.contains(":");
+    boolean loopback;
+    try {
+      loopback = "localhost".equalsIgnoreCase(bare) || literal && InetAddress.getByName(bare).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      loopback = false;
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException(flag + " must point at this machine (localhost, 127.0.0.1, [::1]); got "
+        + host);
+    }
+  }
+}
