@@ -88,7 +88,9 @@ public final class ApiVerticle extends VerticleBase {
       .end(contractText));
 
     Router root = Router.router(vertx);
-    root.get("/health/live").handler(HealthCheckHandler.create(vertx));
+    // answering at all shows the event loop is alive
+    root.get("/health/live").handler(HealthCheckHandler.create(vertx)
+      .register("event-loop", promise -> promise.complete(Status.OK())));
     root.get("/health/ready").handler(HealthCheckHandler.create(vertx)
       .register("database", 2000, promise -> pool.query("SELECT 1").execute()
         .onSuccess(rows -> promise.complete(Status.OK()))
