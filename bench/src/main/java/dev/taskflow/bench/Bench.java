@@ -76,7 +76,7 @@ public final class Bench {
           ? "self-contained: API verticle at " + url + " (its own pool: " + local.apiPoolSize()
             + " connections), temporary embedded PostgreSQL in " + local.root()
           : "the server at " + url + (dbUrl == null ? "" : ", its database at " + where(dbUrl)));
-        return measure(api, pool);
+        return measure(driver, api, pool);
       } finally {
         Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
         Await.result(closed.eventually(api::close), SETUP_LIMIT);
@@ -86,7 +86,7 @@ public final class Bench {
     }
   }
 
-  private int measure(ApiClient api, Pool pool) throws Exception {
+  private int measure(Vertx driver, ApiClient api, Pool pool) throws Exception {
     String token = Await.result(token(api), SETUP_LIMIT);
     UUID userId = Await.result(api.me(token), SETUP_LIMIT);
     if (pool != null) {
@@ -99,11 +99,11 @@ public final class Bench {
       + "commit, so one user's creates commit one at a time");
     UserCounts before = pool == null ? null : Await.result(UserCounts.read(pool, userId), SETUP_LIMIT);
 
-    LoadLoop loop = new LoadLoop(api == null ? null : driverOf(pool, api), options.connections(),
+    LoadLoop loop = new LoadLoop(driver, options.connections(),
       Duration.ofSeconds(options.warmupSeconds()), Duration.ofSeconds(options.seconds()));
     TaskWorkload workload = new TaskWorkload();
 
-    progress("HTTP phase");
+    progress("HTTP phase: " + phaseTimes());
     LoadResult http = Await.result(loop.run("HTTP  POST /api/v1/tasks",
       () -> api.createTask(token, workload.nextBody())), phaseLimit());
     report.phase(http, options.connections() + " connections (pool max), HTTP/1.1 keep-alive, "
@@ -115,7 +115,7 @@ public final class Bench {
       return verdict(http.clean());
     }
 
-    progress("DB phase");
+    progress("DB phase: " + phaseTimes());
     TaskRepository repository = new TaskRepository(pool, new OutboxWriter("bench"));
     LoadResult db = Await.result(loop.run("DB    TaskRepository.create",
       () -> repository.create(userId, workload.nextDraft(), UUID.randomUUID().toString())), phaseLimit());
@@ -141,7 +141,7 @@ public final class Bench {
   }
 
   private LocalServer startLocal() throws Exception {
-    progress("starting a temporary embedded PostgreSQL (fsync on) and the API verticle");
+    progress("starting a temporary embedded PostgreSQL (fsync on, synchronous_commit on) and the API verticle");
     return LocalServer.start();
   }
 
@@ -152,6 +152,10 @@ public final class Bench {
 
   private Duration phaseLimit() {
     return Duration.ofSeconds(options.warmupSeconds() + options.seconds() + 30).plus(LoadLoop.DRAIN);
+  }
+
+  private String phaseTimes() {
+    return options.warmupSeconds() + " s warm-up, " + options.seconds() + " s measured";
   }
 
   private void progress(String what) {

@@ -28,8 +28,9 @@ record BenchOptions(int connections, int seconds, int warmupSeconds, URI url, St
 
     Drives POST /api/v1/tasks over HTTP, then runs the same transaction (TaskRepository.create with its outbox
     event) directly on a connection pool, both closed-loop with the same concurrency, and compares the two.
-    By default everything runs in this process: a temporary embedded PostgreSQL (fsync on) and the API verticle
-    on a free loopback port; both are removed at the end. Only loopback targets are accepted.
+    By default everything runs in this process: a temporary embedded PostgreSQL (fsync and synchronous commits
+    on) and the API verticle on a free loopback port; both are removed at the end. Only loopback targets are
+    accepted.
 
       --connections N       concurrent connections / in-flight transactions (default 50)
       --seconds S           measured seconds per phase (default 10)

@@ -22,12 +22,20 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The self-contained target: a PostgreSQL from the embedded binaries in a temporary directory (fsync on, as the
- * laptop run has it; not {@link EmbeddedPostgresServer#temporary()}, which turns durability off), the schema, and the
- * API verticle on a free loopback port in its own Vert.x. Blocking; run it from {@code main}. Closing it removes
+ * The self-contained target: a PostgreSQL from the embedded binaries in a temporary directory with durable commits
+ * (fsync on, as the laptop run has it, and synchronous commits, see {@link #DURABLE_COMMITS}; not
+ * {@link EmbeddedPostgresServer#temporary()}, which turns durability off), the schema, and the API verticle on a free
+ * loopback port in its own Vert.x. Blocking; run it from {@code main}. Closing it removes
  * everything, data included.
  */
 final class LocalServer implements AutoCloseable {
+
+  /**
+   * zonky's builder starts PostgreSQL with {@code synchronous_commit=off}, which {@code EmbeddedPostgresServer.start}
+   * leaves as is: a commit would be acknowledged before its WAL is flushed, fsync or not. A database-level setting
+   * outranks the command line, so every session the API and the harness open waits for the flush.
+   */
+  static final String DURABLE_COMMITS = "ALTER DATABASE postgres SET synchronous_commit = on";
 
   private final Path root;
   private final EmbeddedPostgresServer postgres;
@@ -47,6 +55,7 @@ final class LocalServer implements AutoCloseable {
     Vertx vertx = null;
     try {
       postgres = EmbeddedPostgresServer.start(root.resolve("postgres"), 0);
+      postgres.execute(DURABLE_COMMITS);
       String dbUrl = postgres.url("postgres");
       Database.migrateNow(new DatabaseSettings(dbUrl, 1));
       JsonObject config = TaskflowConfig.defaults()

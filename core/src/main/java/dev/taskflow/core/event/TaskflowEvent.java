@@ -56,7 +56,7 @@ public record TaskflowEvent(
   }
 
   public CloudEvent toCloudEvent() {
-    return CloudEventBuilder.v1()
+    CloudEventBuilder builder = CloudEventBuilder.v1()
       .withId(id.toString())
       .withSource(URI.create(source))
       .withType(type)
@@ -65,10 +65,12 @@ public record TaskflowEvent(
       .withDataContentType("application/json")
       .withData(data.toBuffer().getBytes())
       .withExtension("userid", userId.toString())
-      .withExtension("sequence", sequence)
       .withExtension("correlationid", correlationId)
-      .withExtension("schemaversion", SCHEMA_VERSION)
-      .build();
+      .withExtension("schemaversion", SCHEMA_VERSION);
+    // CloudEvents integers are 32-bit; a counter past that travels as a string (fromCloudEvent reads both)
+    return sequence <= Integer.MAX_VALUE
+      ? builder.withExtension("sequence", (int) sequence).build()
+      : builder.withExtension("sequence", Long.toString(sequence)).build();
   }
 
   /** The structured-mode JSON, as it goes into the outbox and onto the topics. */
