@@ -1,6 +1,5 @@
 package dev.taskflow.core.db;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -28,27 +27,18 @@ public final class Database {
   }
 
   /**
-   * Applies the Flyway migrations under {@code db/migration}. JDBC blocks, so this runs on a worker thread; it is
-   * safe to call from several processes at once (Flyway takes an advisory lock).
+   * Applies the Flyway migrations under {@code db/migration}, blocking the calling thread: call it from {@code main}
+   * before deploying, or from a worker, never from an event loop. Safe from several processes at once (Flyway takes
+   * an advisory lock).
    */
-  public static Future<Void> migrate(Vertx vertx, DatabaseSettings settings) {
-    return vertx.executeBlocking(() -> {
-      migrateNow(settings);
-      return null;
-    }, false);
-  }
-
-  /** The same, blocking the calling thread. */
   public static void migrateNow(DatabaseSettings settings) {
-    {
-      var options = settings.connectOptions();
-      Flyway flyway = Flyway.configure()
-        .dataSource(settings.jdbcUrl(), options.getUser(), options.getPassword())
-        .locations("classpath:db/migration")
-        .load();
-      MigrateResult result = flyway.migrate();
-      LOG.info("Database schema at version {} ({} migrations applied now)", flyway.info().current().getVersion(),
-        result.migrationsExecuted);
-    }
+    var options = settings.connectOptions();
+    Flyway flyway = Flyway.configure()
+      .dataSource(settings.jdbcUrl(), options.getUser(), options.getPassword())
+      .locations("classpath:db/migration")
+      .load();
+    MigrateResult result = flyway.migrate();
+    LOG.info("Database schema at version {} ({} migrations applied now)", flyway.info().current().getVersion(),
+      result.migrationsExecuted);
   }
 }
