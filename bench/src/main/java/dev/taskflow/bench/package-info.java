@@ -12,7 +12,7 @@
  * synchronous commits (which zonky turns off by default), so the figures include real, flushed commits; one
  * {@link dev.taskflow.bench.LoadLoop} drives both phases so they differ only in the call; every loop is ended by
  * timers and every call by a timeout, so a run is bounded; only loopback targets are accepted, so a load generator is
- * never pointed at someone else's server by mistake. All creates are for one user,
- * whose row lock serialises them: the figures are the per-user ceiling, not the server's.
+ * never pointed at someone else's server by mistake. All creates are for one user, whose row lock serialises them:
+ * the figures are the per-user ceiling, not the server's.
  */
 package dev.taskflow.bench;

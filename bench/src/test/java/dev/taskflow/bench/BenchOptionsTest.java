@@ -1,0 +1,75 @@
+package dev.taskflow.bench;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchOptionsTest {
+
+  @Test
+  @DisplayName("With no arguments the run is self-contained: 50 connections, 10 s measured after 3 s of warm-up")
+  void defaults() {
+    BenchOptions options = BenchOptions.parse(new String[0]);
+
+    assertThat(options.selfContained()).isTrue();
+    assertThat(options.connections()).isEqualTo(50);
+    assertThat(options.seconds()).isEqualTo(10);
+    assertThat(options.warmupSeconds()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("A running server is given by its root URL, with a token or an account, and optionally its database")
+  void remote() {
+    BenchOptions options = BenchOptions.parse(new String[]{"--url", "http://localhost:8080/", "--email", "a@b.c",
+      "--password", "secret-pw", "--db-url", "postgresql://u:p@127.0.0.1:5432/taskflow", "--connections", "8"});
+
+    assertThat(options.selfContained()).isFalse();
+    assertThat(options.url()).isEqualTo(URI.create("http://localhost:8080"));
+    assertThat(options.dbUrl()).isEqualTo("postgresql://u:p@127.0.0.1:5432/taskflow");
+    assertThat(options.connections()).isEqualTo(8);
+  }
+
+  @Test
+  @DisplayName("Only loopback targets are accepted, so the harness cannot be pointed at someone else's server")
+  void loopbackOnly() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--url", "http://10.0.0.5:8080"}))
+      .hasMessageContaining("must point at this machine");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--url", "http://example.com:8080"}))
+      .hasMessageContaining("must point at this machine");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--url", "http://[::1]:8080", "--db-url",
+      "postgresql://u:p@db.example.com:5432/x"}))
+      .hasMessageContaining("--db-url must point at this machine");
+    assertThat(BenchOptions.parse(new String[]{"--url", "http://[::1]:8080"}).url().getPort()).isEqualTo(8080);
+  }
+
+  @Test
+  @DisplayName("Options that only make sense against a running server are refused in the self-contained run")
+  void remoteOnlyOptions() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--token", "x"})).hasMessageContaining("go with --url");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--db-url", "postgresql://u:p@localhost/x"}))
+      .hasMessageContaining("go with --url");
+  }
+
+  @Test
+  @DisplayName("Bad numbers, missing values, half an account and unknown flags are refused with the reason")
+  void refusals() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--connections", "0"}))
+      .hasMessageContaining("between 1 and 1000");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--connections", "151"}))
+      .hasMessageContaining("at most 150");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--seconds", "ten"}))
+      .hasMessageContaining("whole number");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--seconds"})).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--url", "http://localhost:1", "--email", "a@b.c"}))
+      .hasMessageContaining("go together");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--url", "http://localhost:1", "--token", "t",
+      "--email", "a@b.c", "--password", "p"})).hasMessageContaining("not both");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--url", "https://localhost:1"}))
+      .hasMessageContaining("http://127.0.0.1:8080");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--frobnicate"})).hasMessageContaining("Unknown");
+  }
+}
