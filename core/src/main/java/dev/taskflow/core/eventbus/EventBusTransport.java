@@ -1,0 +1,72 @@
+package dev.taskflow.core.eventbus;
+
+import dev.taskflow.core.event.TaskflowEvent;
+import dev.taskflow.core.transport.EventHandler;
+import dev.taskflow.core.transport.EventPublisher;
+import dev.taskflow.core.transport.EventSubscriber;
+import dev.taskflow.core.transport.OutboxRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The broker-less transport ({@code transport: eventbus}): the relay publishes each event on the event-bus address
+ * {@code topic.<topic>}, and every subscriber of the topic receives it. Durability is the outbox's alone: an event is
+ * marked published once handed to the bus, so a subscriber that is down then misses it. Meant for a single process
+ * and for tests; use Kafka or Dapr when events must survive restarts.
+ */
+public final class EventBusTransport implements EventPublisher, EventSubscriber {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusTransport.class);
+
+  private final Vertx vertx;
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+
+  public EventBusTransport(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public static String address(String topic) {
+    return "topic." + topic;
+  }
+
+  @Override
+  public Future<Void> publish(List<OutboxRecord> records) {
+    for (OutboxRecord record : records) {
+      vertx.eventBus().publish(address(record.topic()), record.event(),
+        new DeliveryOptions().addHeader("key", record.key()));
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> check() {
+    return Future.succeededFuture();
+  }
+
+  /** Events are handled one after another in arrival order; a failed handler is logged, not retried. */
+  @Override
+  public Future<Void> subscribe(String topic, String group, EventHandler handler) {
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(topic));
+    Future<?>[] previous = {Future.succeededFuture()};
+    consumer.handler(message -> {
+      TaskflowEvent event = TaskflowEvent.fromJson(message.body());
+      previous[0] = previous[0].eventually(() -> handler.handle(event)
+        .onFailure(e -> LOG.warn("{} could not handle {} {}: {}", group, event.type(), event.id(), e.toString())));
+    });
+    consumers.add(consumer);
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  }
+}
