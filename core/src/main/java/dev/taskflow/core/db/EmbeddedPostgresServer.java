@@ -35,6 +35,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setRegisterShutdownHook(false)
         .setServerConfig("max_connections", "200")
         .setServerConfig("fsync", "on")
+        // zonky defaults to synchronous_commit=off; the laptop run's commits must be durable
+        .setServerConfig("synchronous_commit", "on")
         .setServerConfig("unix_socket_directories", "");
       if (port > 0) {
         builder.setPort(port);
