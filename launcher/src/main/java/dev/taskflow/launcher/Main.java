@@ -76,12 +76,26 @@ public final class Main {
     for (String name : names) {
       var type = Verticles.load(name).orElseThrow(() -> new IllegalArgumentException(
         "Verticle '" + name + "' is not in this build; known: " + Verticles.names()));
-      deployed = deployed.compose(v -> vertx.deployVerticle(type, new DeploymentOptions().setConfig(config))
-        .onSuccess(id -> LOG.info("Deployed {} verticle", name))
+      int instances = instances(name, config);
+      deployed = deployed.compose(v -> vertx.deployVerticle(type,
+          new DeploymentOptions().setConfig(config).setInstances(instances))
+        .onSuccess(id -> LOG.info("Deployed {} verticle ({} instance{})", name, instances, instances == 1 ? "" : "s"))
         .mapEmpty());
     }
     deployed.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     LOG.info("Taskflow started in {} ms with verticles {}", (System.nanoTime() - started) / 1_000_000, names);
+  }
+
+  /**
+   * The HTTP API scales with event loops (instances share the port); everything else runs once per process.
+   * {@code api.instances} 0 means one per core.
+   */
+  static int instances(String verticle, JsonObject config) {
+    if (!"api".equals(verticle)) {
+      return 1;
+    }
+    int configured = config.getInteger("api.instances", 0);
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
   /** Undeploys everything, then stops the embedded database, so nothing is cut off mid-transaction. */

@@ -14,7 +14,11 @@ import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.ext.auth.authentication.TokenCredentials;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,10 +33,20 @@ public final class TokenAuth implements JWTAuth {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenAuth.class);
   private static final long LEEWAY_SECONDS = 5;
+  private static final int VERIFIED_CACHE = 10_000;
 
   private final JwtSettings settings;
   private volatile JWTAuth delegate;
   private final boolean canSign;
+  private final Map<String, Verified> verified = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+      return size() > VERIFIED_CACHE;
+    }
+  };
+
+  private record Verified(User user, long expiresAtMillis) {
+  }
 
   private TokenAuth(JwtSettings settings, JWTAuth delegate, boolean canSign) {
     this.settings = settings;
@@ -97,8 +111,29 @@ public final class TokenAuth implements JWTAuth {
     return options;
   }
 
+  /**
+   * Verifies a token, remembering tokens it has verified until they expire: checking an ES256 signature costs about a
+   * millisecond of event-loop time, and a client sends the same token with every request. The cache is bounded and
+   * belongs to one verticle instance (one event loop), so it needs no locking.
+   */
   @Override
   public Future<User> authenticate(Credentials credentials) {
+    String token = credentials instanceof TokenCredentials t ? t.getToken() : null;
+    if (token != null) {
+      Verified hit = verified.get(token);
+      if (hit != null && hit.expiresAtMillis() - LEEWAY_SECONDS * 1000 > System.currentTimeMillis()) {
+        return Future.succeededFuture(hit.user());
+      }
+    }
+    return verify(credentials).onSuccess(user -> {
+      if (token != null) {
+        long exp = user.principal().getLong("exp", user.attributes().getLong("exp", 0L));
+        verified.put(token, new Verified(user, exp * 1000));
+      }
+    });
+  }
+
+  private Future<User> verify(Credentials credentials) {
     return delegate.authenticate(credentials).compose(user -> {
       // vertx-auth-jwt treats a token without "exp" as never expiring; ours must expire.
       if (!user.attributes().containsKey("exp") && !user.principal().containsKey("exp")) {

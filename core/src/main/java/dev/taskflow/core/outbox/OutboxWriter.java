@@ -17,13 +17,16 @@ import java.util.UUID;
  */
 public final class OutboxWriter {
 
-  private static final String NEXT_SEQUENCE = """
-    UPDATE users SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq
-    """;
-
-  private static final String INSERT = """
+  /**
+   * One statement takes the user's next sequence number and inserts the event stamped with it, so the user's row lock
+   * (held to commit) costs one round trip less.
+   */
+  private static final String APPEND = """
+    WITH next AS (UPDATE users SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq)
     INSERT INTO outbox (event_id, topic, event_key, user_id, sequence, event)
-    VALUES ($1, $2, $3, $4, $5, $6)
+    SELECT $2, $3, $4, $1, next.event_seq, jsonb_set($5::jsonb, '{sequence}', to_jsonb(next.event_seq))
+      FROM next
+    RETURNING sequence
     """;
 
   private final String service;
@@ -40,18 +43,16 @@ public final class OutboxWriter {
    */
   public Future<TaskflowEvent> append(SqlClient tx, UUID userId, String type, String subject, String correlationId,
                                       JsonObject data) {
-    return tx.preparedQuery(NEXT_SEQUENCE).execute(Tuple.of(userId))
+    TaskflowEvent draft = TaskflowEvent.create(service, type, subject, userId, 0, correlationId, data);
+    return tx.preparedQuery(APPEND)
+      .execute(Tuple.of(userId, draft.id(), draft.topic(), userId.toString(), draft.toJson()))
       .map(rows -> {
         if (rows.rowCount() == 0) {
           throw new NoSuchElementException("No user " + userId);
         }
-        return rows.iterator().next().getLong(0);
-      })
-      .compose(sequence -> {
-        TaskflowEvent event = TaskflowEvent.create(service, type, subject, userId, sequence, correlationId, data);
-        return tx.preparedQuery(INSERT)
-          .execute(Tuple.of(event.id(), event.topic(), userId.toString(), userId, sequence, event.toJson()))
-          .map(event);
+        long sequence = rows.iterator().next().getLong("sequence");
+        return new TaskflowEvent(draft.id(), draft.source(), draft.type(), draft.subject(), draft.time(),
+          draft.userId(), sequence, draft.correlationId(), draft.data());
       });
   }
 }
