@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * The self-contained target: a PostgreSQL from the embedded binaries in a temporary directory with durable commits
- * (fsync on, as the laptop run has it, and synchronous commits, see {@link #DURABLE_COMMITS}; not
+ * (fsync and synchronous commits on, as the laptop run has them; not
  * {@link EmbeddedPostgresServer#temporary()}, which turns durability off), the schema, and the API verticle on a free
  * loopback port in its own Vert.x. Blocking; run it from {@code main}. Closing it removes
  * everything, data included.
@@ -35,8 +35,6 @@ final class LocalServer implements AutoCloseable {
    * leaves as is: a commit would be acknowledged before its WAL is flushed, fsync or not. A database-level setting
    * outranks the command line, so every session the API and the harness open waits for the flush.
    */
-  static final String DURABLE_COMMITS = "ALTER DATABASE postgres SET synchronous_commit = on";
-
   private final Path root;
   private final EmbeddedPostgresServer postgres;
   private final Vertx vertx;
@@ -55,7 +53,6 @@ final class LocalServer implements AutoCloseable {
     Vertx vertx = null;
     try {
       postgres = EmbeddedPostgresServer.start(root.resolve("postgres"), 0);
-      postgres.execute(DURABLE_COMMITS);
       String dbUrl = postgres.url("postgres");
       Database.migrateNow(new DatabaseSettings(dbUrl, 1));
       JsonObject config = TaskflowConfig.defaults()
@@ -64,7 +61,9 @@ final class LocalServer implements AutoCloseable {
         .put("http.host", "127.0.0.1")
         .put("http.port", freePort());
       vertx = TaskflowVertx.create();
-      Await.result(vertx.deployVerticle(ApiVerticle.class, new DeploymentOptions().setConfig(config)),
+      // as the launcher runs it: one API instance per core, each with the default pool
+      Await.result(vertx.deployVerticle(ApiVerticle.class, new DeploymentOptions().setConfig(config)
+          .setInstances(Runtime.getRuntime().availableProcessors())),
         Duration.ofSeconds(60));
       return new LocalServer(root, postgres, vertx, config);
     } catch (Exception | Error e) {
