@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,11 +25,14 @@ import java.util.Base64;
 public record JwtKeys(String privatePem, String publicPem) {
 
   private static final Logger LOG = LoggerFactory.getLogger(JwtKeys.class);
-  static final String PRIVATE_FILE = "es256-private.pem";
-  static final String PUBLIC_FILE = "es256-public.pem";
+  static final String KEY_PAIR_FILE = "es256-keypair.pem";
 
-  /** The configured pair, or the one kept in the data directory, generated there on first run. */
-  public static JwtKeys loadOrCreate(JwtSettings settings) {
+  /**
+   * The configured pair, or the one kept in the data directory, generated there on first run. Safe when several
+   * verticle instances or processes start at once on a fresh directory: the pair is written to a temporary file and
+   * published with a hard link, which fails if another writer got there first; everyone then reads the winner's pair.
+   */
+  public static synchronized JwtKeys loadOrCreate(JwtSettings settings) {
     try {
       if (settings.privateKeyPath() != null) {
         if (settings.publicKeyPath() == null) {
@@ -38,25 +42,38 @@ public record JwtKeys(String privatePem, String publicPem) {
           Files.readString(Path.of(settings.publicKeyPath())));
       }
       Path dir = settings.dataDir().resolve("jwt");
-      Path privateFile = dir.resolve(PRIVATE_FILE);
-      Path publicFile = dir.resolve(PUBLIC_FILE);
-      if (Files.exists(privateFile) && Files.exists(publicFile)) {
-        return new JwtKeys(Files.readString(privateFile), Files.readString(publicFile));
+      Path file = dir.resolve(KEY_PAIR_FILE);
+      if (!Files.exists(file)) {
+        Files.createDirectories(dir);
+        JwtKeys fresh = generate();
+        Path temp = Files.createTempFile(dir, "keypair-", ".tmp");
+        try {
+          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+          // not a POSIX file system: the directory's permissions are all there is
+        }
+        Files.writeString(temp, fresh.privatePem() + fresh.publicPem(), StandardCharsets.US_ASCII);
+        try {
+          Files.createLink(file, temp);
+          LOG.info("Generated a new ES256 signing key pair in {}", file.toAbsolutePath());
+        } catch (FileAlreadyExistsException lostTheRace) {
+          // another process generated one at the same moment: use theirs
+        } finally {
+          Files.deleteIfExists(temp);
+        }
       }
-      JwtKeys keys = generate();
-      Files.createDirectories(dir);
-      Files.writeString(publicFile, keys.publicPem(), StandardCharsets.US_ASCII);
-      Files.writeString(privateFile, keys.privatePem(), StandardCharsets.US_ASCII);
-      try {
-        Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system: the directory's permissions are all there is
-      }
-      LOG.info("Generated a new ES256 signing key pair in {}", dir.toAbsolutePath());
-      return keys;
+      return parse(Files.readString(file, StandardCharsets.US_ASCII));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or write the JWT signing keys", e);
     }
+  }
+
+  private static JwtKeys parse(String pems) {
+    int split = pems.indexOf("-----BEGIN PUBLIC KEY-----");
+    if (!pems.startsWith("-----BEGIN PRIVATE KEY-----") || split < 0) {
+      throw new IllegalStateException("The key pair file must hold a PKCS#8 private key, then a public key");
+    }
+    return new JwtKeys(pems.substring(0, split), pems.substring(split));
   }
 
   /** A fresh P-256 key pair. */

@@ -9,6 +9,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /** The PostgreSQL pool and the schema migrations. */
 public final class Database {
 
@@ -17,10 +19,12 @@ public final class Database {
   private Database() {
   }
 
-  /** A pool for one verticle; close it in the verticle's {@code stop}. */
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  /** A pool for one verticle; close it in the verticle's {@code stop}. Its name (for metrics) is unique. */
   public static Pool pool(Vertx vertx, DatabaseSettings settings) {
     return PgBuilder.pool()
-      .with(new PoolOptions().setMaxSize(settings.poolSize()).setName("taskflow-" + settings.hashCode()))
+      .with(new PoolOptions().setMaxSize(settings.poolSize()).setName("taskflow-" + POOLS.incrementAndGet()))
       .connectingTo(settings.connectOptions())
       .using(vertx)
       .build();
