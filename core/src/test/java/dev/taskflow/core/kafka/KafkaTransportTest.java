@@ -1,0 +1,251 @@
+package dev.taskflow.core.kafka;
+
+import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.core.event.TaskflowEvent;
+import dev.taskflow.core.event.Topics;
+import dev.taskflow.core.transport.EventHandler;
+import dev.taskflow.core.transport.OutboxRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static dev.taskflow.core.kafka.TestKafka.await;
+import static dev.taskflow.core.kafka.TestKafka.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("The Kafka transport")
+class KafkaTransportTest {
+
+  @RegisterExtension
+  static TestKafka kafka = new TestKafka();
+
+  Vertx vertx;
+  KafkaSettings settings;
+  final List<KafkaTransport> transports = new ArrayList<>();
+  final List<KafkaConsumer<String, String>> rawConsumers = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    // every test on its own topics; quick retries so a spent budget takes well under a second
+    KafkaSettings isolated = kafka.isolated();
+    settings = new KafkaSettings(isolated.bootstrap(), 0, isolated.topicPrefix(), 3, (short) 1, 4,
+      Duration.ofMillis(20), Duration.ofMillis(100));
+  }
+
+  @AfterEach
+  void stop() {
+    transports.forEach(transport -> await(transport.close()));
+    rawConsumers.forEach(consumer -> await(consumer.close()));
+    await(vertx.close());
+  }
+
+  private KafkaTransport transport() {
+    KafkaTransport transport = KafkaTransport.create(vertx, settings);
+    transports.add(transport);
+    await(transport.start());
+    return transport;
+  }
+
+  private static List<TaskflowEvent> events(UUID user, int firstSequence, int count) {
+    return IntStream.range(firstSequence, firstSequence + count)
+      .mapToObj(sequence -> TaskflowEvent.create("test", EventTypes.TASK_CREATED, "task-" + sequence, user, sequence,
+        null, new JsonObject().put("n", sequence)))
+      .toList();
+  }
+
+  private static List<OutboxRecord> records(List<TaskflowEvent> events) {
+    return events.stream().map(OutboxRecord::of).toList();
+  }
+
+  /** A handler that keeps what it is given, in order. */
+  private static EventHandler collectingInto(List<TaskflowEvent> received) {
+    return event -> {
+      received.add(event);
+      return Future.succeededFuture();
+    };
+  }
+
+  /** Reads a topic from the start as a fresh group, with the raw Kafka client: key, value and headers as stored. */
+  private List<KafkaConsumerRecord<String, String>> readRaw(String topic) {
+    List<KafkaConsumerRecord<String, String>> records = new CopyOnWriteArrayList<>();
+    KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, Map.of(
+      "bootstrap.servers", settings.bootstrap(),
+      "group.id", "raw-" + UUID.randomUUID(),
+      "auto.offset.reset", "earliest",
+      "enable.auto.commit", "false"), String.class, String.class);
+    rawConsumers.add(consumer);
+    consumer.handler(records::add);
+    await(consumer.subscribe(topic));
+    return records;
+  }
+
+  @Test
+  @DisplayName("delivers one user's four events to a consumer group in the order they were published")
+  void deliversInOrder() {
+    KafkaTransport transport = transport();
+    UUID user = UUID.randomUUID();
+    List<TaskflowEvent> published = events(user, 1, 4);
+    List<TaskflowEvent> received = new CopyOnWriteArrayList<>();
+
+    await(transport.subscribe(Topics.TASK_EVENTS, "order-test", collectingInto(received)));
+    await(transport.publish(records(published)));
+
+    waitUntil("four events", () -> received.size() >= 4);
+    assertThat(received).containsExactlyElementsOf(published);
+    assertThat(received).extracting(TaskflowEvent::sequence).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  @DisplayName("keys a record by the user id and labels it application/cloudevents+json")
+  void keyAndContentType() {
+    KafkaTransport transport = transport();
+    TaskflowEvent event = events(UUID.randomUUID(), 1, 1).get(0);
+
+    await(transport.publish(records(List.of(event))));
+
+    List<KafkaConsumerRecord<String, String>> stored = readRaw(transport.topicName(Topics.TASK_EVENTS));
+    waitUntil("the stored record", () -> !stored.isEmpty());
+    KafkaConsumerRecord<String, String> record = stored.get(0);
+    assertThat(record.key()).isEqualTo(event.userId().toString());
+    assertThat(TaskflowEvent.fromJson(new JsonObject(record.value()))).isEqualTo(event);
+    assertThat(record.headers())
+      .anySatisfy(header -> {
+        assertThat(header.key()).isEqualTo("content-type");
+        assertThat(header.value().toString()).isEqualTo("application/cloudevents+json");
+      });
+  }
+
+  @Test
+  @DisplayName("retries a failing handler: fails twice, succeeds on the third delivery, and is not delivered again")
+  void retriesThenCommits() {
+    KafkaTransport first = transport();
+    UUID user = UUID.randomUUID();
+    TaskflowEvent event = events(user, 1, 1).get(0);
+    AtomicInteger deliveries = new AtomicInteger();
+    List<TaskflowEvent> handled = new CopyOnWriteArrayList<>();
+
+    await(first.subscribe(Topics.TASK_EVENTS, "retry-test", delivered -> {
+      if (deliveries.incrementAndGet() <= 2) {
+        return Future.failedFuture("not yet");
+      }
+      handled.add(delivered);
+      return Future.succeededFuture();
+    }));
+    await(first.publish(records(List.of(event))));
+
+    waitUntil("the third delivery to succeed", () -> !handled.isEmpty());
+    assertThat(handled).containsExactly(event);
+    assertThat(deliveries).hasValue(3);
+    await(first.close());
+
+    // the same group again: the event's offset is committed, so only what comes next arrives
+    KafkaTransport second = transport();
+    List<TaskflowEvent> afterRestart = new CopyOnWriteArrayList<>();
+    await(second.subscribe(Topics.TASK_EVENTS, "retry-test", collectingInto(afterRestart)));
+    TaskflowEvent marker = events(user, 2, 1).get(0);
+    await(second.publish(records(List.of(marker))));
+
+    waitUntil("the marker event", () -> afterRestart.contains(marker));
+    assertThat(afterRestart).containsExactly(marker);
+    assertThat(deliveries).hasValue(3);
+  }
+
+  @Test
+  @DisplayName("sends a poison event to <topic>.dlq after the retry budget, keeps delivering the rest, and never redelivers it")
+  void poisonGoesToDeadLetter() {
+    KafkaTransport first = transport();
+    UUID user = UUID.randomUUID();
+    List<TaskflowEvent> published = events(user, 1, 3);
+    TaskflowEvent poison = published.get(0);
+    AtomicInteger poisonDeliveries = new AtomicInteger();
+    List<TaskflowEvent> handled = new CopyOnWriteArrayList<>();
+
+    await(first.subscribe(Topics.TASK_EVENTS, "poison-test", event -> {
+      if (event.id().equals(poison.id())) {
+        poisonDeliveries.incrementAndGet();
+        return Future.failedFuture(new IllegalStateException("poison"));
+      }
+      handled.add(event);
+      return Future.succeededFuture();
+    }));
+    List<TaskflowEvent> deadLettered = new CopyOnWriteArrayList<>();
+    await(first.subscribe(Topics.deadLetter(Topics.TASK_EVENTS), "dlq-reader", collectingInto(deadLettered)));
+    await(first.publish(records(published)));
+
+    waitUntil("the two good events", () -> handled.size() >= 2);
+    assertThat(handled).containsExactlyElementsOf(published.subList(1, 3));
+    assertThat(poisonDeliveries).hasValue(settings.retryAttempts());
+    waitUntil("the poison event in the DLQ", () -> !deadLettered.isEmpty());
+    assertThat(deadLettered).containsExactly(poison);
+    List<KafkaConsumerRecord<String, String>> raw = readRaw(first.topicName(Topics.deadLetter(Topics.TASK_EVENTS)));
+    waitUntil("the raw DLQ record", () -> !raw.isEmpty());
+    assertThat(raw.get(0).key()).isEqualTo(user.toString());
+    assertThat(raw.get(0).headers()).anySatisfy(header ->
+      assertThat(header.key()).isEqualTo(KafkaTransport.DLQ_REASON_HEADER));
+    await(first.close());
+
+    KafkaTransport second = transport();
+    List<TaskflowEvent> afterRestart = new CopyOnWriteArrayList<>();
+    await(second.subscribe(Topics.TASK_EVENTS, "poison-test", collectingInto(afterRestart)));
+    TaskflowEvent marker = events(user, 4, 1).get(0);
+    await(second.publish(records(List.of(marker))));
+
+    waitUntil("the marker event", () -> afterRestart.contains(marker));
+    assertThat(afterRestart).containsExactly(marker);
+  }
+
+  @Test
+  @DisplayName("sends a value that is not a CloudEvent straight to the DLQ, unchanged, without calling the handler")
+  void unparseableGoesToDeadLetter() {
+    KafkaTransport transport = transport();
+    UUID user = UUID.randomUUID();
+    JsonObject garbage = new JsonObject().put("hello", "world");
+    TaskflowEvent good = events(user, 1, 1).get(0);
+    List<TaskflowEvent> handled = new CopyOnWriteArrayList<>();
+
+    await(transport.subscribe(Topics.TASK_EVENTS, "garbage-test", collectingInto(handled)));
+    await(transport.publish(List.of(new OutboxRecord(-1, Topics.TASK_EVENTS, user.toString(), garbage),
+      OutboxRecord.of(good))));
+
+    waitUntil("the good event", () -> !handled.isEmpty());
+    assertThat(handled).containsExactly(good);
+    List<KafkaConsumerRecord<String, String>> dead =
+      readRaw(transport.topicName(Topics.deadLetter(Topics.TASK_EVENTS)));
+    waitUntil("the DLQ record", () -> !dead.isEmpty());
+    assertThat(dead).singleElement().satisfies(record -> {
+      assertThat(record.key()).isEqualTo(user.toString());
+      assertThat(new JsonObject(record.value())).isEqualTo(garbage);
+    });
+  }
+
+  @Test
+  @DisplayName("answers the health check while the broker is up")
+  void check() {
+    assertThat(await(transport().check())).isNull();
+  }
+
+  @Test
+  @DisplayName("creating the topics twice is harmless")
+  void ensureTopicsIsIdempotent() {
+    KafkaTransport transport = transport();
+    await(transport.start());
+    await(transport.ensureTopics(List.of(Topics.TASK_EVENTS)));
+  }
+}
