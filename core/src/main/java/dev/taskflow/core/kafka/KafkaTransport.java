@@ -53,6 +53,9 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   /** How many records one poll may bring; they are handled one by one before the next poll. */
   static final int MAX_POLL_RECORDS = 50;
   private static final long CHECK_TIMEOUT_MS = 3_000;
+  /** How long closing waits for unacknowledged sends; what is still unsent then stays in the outbox. */
+  private static final long PRODUCER_CLOSE_MS = 5_000;
+  private static final long ADMIN_CLOSE_MS = 1_000;
 
   private final Vertx vertx;
   private final KafkaSettings settings;
@@ -138,8 +141,8 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     List<Future<?>> consumers = subscriptions.stream().<Future<?>>map(Subscription::close).toList();
     subscriptions.clear();
     return Future.join(consumers)
-      .transform(v -> producer.close())
-      .transform(v -> admin.close())
+      .transform(v -> producer.close(PRODUCER_CLOSE_MS))
+      .transform(v -> admin.close(ADMIN_CLOSE_MS))
       .mapEmpty();
   }
 

@@ -242,6 +242,22 @@ class KafkaTransportTest {
   }
 
   @Test
+  @DisplayName("fails the health check within seconds when no broker answers")
+  void checkFailsWithoutBroker() {
+    int unused;
+    try (var socket = new java.net.ServerSocket(0)) {
+      unused = socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    KafkaTransport transport = KafkaTransport.create(vertx, settings.withBootstrap("127.0.0.1:" + unused));
+    transports.add(transport);
+
+    Throwable failure = await(transport.check().transform(result -> Future.succeededFuture(result.cause())));
+    assertThat(failure).isNotNull();
+  }
+
+  @Test
   @DisplayName("creating the topics twice is harmless")
   void ensureTopicsIsIdempotent() {
     KafkaTransport transport = transport();
