@@ -16,5 +16,9 @@ CREATE TABLE processed_events (
     PRIMARY KEY (consumer, event_id)
 );
 
+-- The relay reads unpublished rows in position order (see OutboxRelay for why not by txid).
+DROP INDEX outbox_unpublished_idx;
+CREATE INDEX outbox_unpublished_idx ON outbox (position) WHERE published_at IS NULL;
+
 -- Pruning published rows scans by publication time.
 CREATE INDEX outbox_published_idx ON outbox (published_at) WHERE published_at IS NOT NULL;

@@ -94,8 +94,10 @@ public final class ApiVerticle extends VerticleBase {
     root.get("/health/ready").handler(HealthCheckHandler.create(vertx)
       .register("database", 2000, promise -> pool.query("SELECT 1").execute()
         .onSuccess(rows -> promise.complete(Status.OK()))
-        .onFailure(e -> promise.complete(Status.KO(new io.vertx.core.json.JsonObject()
-          .put("error", e.getMessage()))))));
+        .onFailure(e -> {
+          LOG.warn("Readiness: the database does not answer: {}", e.toString());
+          promise.complete(Status.KO());
+        })));
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);

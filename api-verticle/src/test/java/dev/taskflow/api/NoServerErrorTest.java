@@ -59,6 +59,8 @@ class NoServerErrorTest {
       new Endpoint(HttpMethod.POST, taskPath + "/complete"),
       new Endpoint(HttpMethod.POST, taskPath + "/reopen"),
       new Endpoint(HttpMethod.GET, "/api/v1/tasks"),
+      new Endpoint(HttpMethod.GET, taskPath),
+      new Endpoint(HttpMethod.DELETE, "/api/v1/tasks/" + java.util.UUID.randomUUID()),
       new Endpoint(HttpMethod.GET, "/api/v1/me"));
   }
 
@@ -71,7 +73,11 @@ class NoServerErrorTest {
       "{\"title\":\"x\",\"timezone\":\"../../etc/passwd\"}", "{\"title\":\"x\",\"tags\":[null]}",
       "{\"title\":\"x\",\"tags\":[\"a\",\"a\"]}", "{\"email\":\"a@b.c\",\"password\":\"" + "p".repeat(300) + "\"}",
       "{\"email\":\"" + "e".repeat(300) + "@x.io\",\"password\":\"long enough pw\"}",
-      "{\"title\":\"😀 emoji and ünïcödé\"}", "{\"title\":\"x\",\"priority\":null}"));
+      "{\"title\":\"😀 emoji and ünïcödé\"}", "{\"title\":\"x\",\"priority\":null}",
+      "{\"email\":\"\",\"password\":\"12345678\"}", "{\"email\":\"@\",\"password\":\"12345678\"}",
+      "{\"email\":\"a@\",\"password\":\"12345678\"}", "{\"email\":\"\",\"password\":\"\"}",
+      "{\"email\":\"a@b.c\",\"password\":\"12345678\",\"displayName\":\"\"}",
+      "{\"email\":\"no-at-sign\",\"password\":\"12345678\"}"));
     bodies.add("[".repeat(5000) + "]".repeat(5000));
     bodies.add("{\"a\":".repeat(3000) + "1" + "}".repeat(3000));
     return bodies;
@@ -116,17 +122,20 @@ class NoServerErrorTest {
   @DisplayName("1,000 random mutations of a valid body, seeded")
   void random() {
     Random random = new Random(20261123);
-    byte[] valid = new JsonObject().put("title", "Valid").put("description", "d").put("priority", "high")
+    byte[] task = new JsonObject().put("title", "Valid").put("description", "d").put("priority", "high")
       .put("tags", new io.vertx.core.json.JsonArray().add("t")).put("dueAt", "2026-12-01T10:00:00Z")
       .put("timezone", "Europe/Paris").encode().getBytes(StandardCharsets.UTF_8);
+    byte[] account = new JsonObject().put("email", "fuzz@example.com").put("password", "long enough pw")
+      .put("displayName", "Fuzz").encode().getBytes(StandardCharsets.UTF_8);
     List<Endpoint> endpoints = endpoints();
     for (int i = 0; i < 1_000; i++) {
-      byte[] body = valid.clone();
+      Endpoint endpoint = endpoints.get(i % endpoints.size());
+      byte[] body = (endpoint.path().contains("/auth/") ? account : task).clone();
       int edits = 1 + random.nextInt(4);
       for (int e = 0; e < edits; e++) {
         body[random.nextInt(body.length)] = (byte) random.nextInt(256);
       }
-      assertNo5xx(endpoints.get(i % endpoints.size()), Buffer.buffer(body), Map.of());
+      assertNo5xx(endpoint, Buffer.buffer(body), Map.of());
     }
   }
 

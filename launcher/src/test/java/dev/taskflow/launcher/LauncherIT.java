@@ -41,7 +41,9 @@ class LauncherIT {
     for (Process process : started) {
       if (process.isAlive()) {
         process.destroy();
-        process.waitFor(30, TimeUnit.SECONDS);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
       }
     }
   }

@@ -29,7 +29,8 @@ public final class AccountHandlers {
   public void register(RoutingContext ctx) {
     JsonObject body = body(ctx);
     String email = body.getString("email").trim();
-    String displayName = body.getString("displayName", email.substring(0, email.indexOf('@'))).strip();
+    String given = body.getString("displayName");
+    String displayName = given != null ? given.strip() : email.substring(0, email.indexOf('@'));
     if (displayName.isEmpty()) {
       ctx.fail(Problem.badRequest("displayName must not be blank."));
       return;

@@ -26,11 +26,10 @@ public final class AccountRepository {
     SELECT id, email, display_name, created_at FROM users WHERE id = $1
     """;
 
-  private static final String UPSERT_EXTERNAL = """
+  private static final String INSERT_EXTERNAL = """
     INSERT INTO users (id, email, display_name, external_subject)
     VALUES ($1, $2, $3, $4)
-    ON CONFLICT (external_subject) DO UPDATE SET external_subject = EXCLUDED.external_subject
-    RETURNING id
+    ON CONFLICT (id) DO NOTHING
     """;
 
   /** Thrown by {@link #create} when the e-mail is taken. */
@@ -80,13 +79,13 @@ public final class AccountRepository {
     String externalSubject = issuer + "|" + subject;
     UUID id = UUID.nameUUIDFromBytes(externalSubject.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     String name = displayName != null ? displayName : subject;
-    return pool.preparedQuery(UPSERT_EXTERNAL)
+    return pool.preparedQuery(INSERT_EXTERNAL)
       .execute(Tuple.of(id, email != null ? email : externalSubject, name, externalSubject))
       // the e-mail belongs to a local account already: keep the two apart
       .recover(e -> isUniqueViolation(e)
-        ? pool.preparedQuery(UPSERT_EXTERNAL).execute(Tuple.of(id, externalSubject, name, externalSubject))
+        ? pool.preparedQuery(INSERT_EXTERNAL).execute(Tuple.of(id, externalSubject, name, externalSubject))
         : Future.failedFuture(e))
-      .map(rows -> rows.iterator().next().getUUID("id"));
+      .map(id);
   }
 
   private static boolean isUniqueViolation(Throwable e) {

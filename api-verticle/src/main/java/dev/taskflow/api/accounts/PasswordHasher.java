@@ -19,7 +19,7 @@ public final class PasswordHasher {
 
   private final Vertx vertx;
   private final Argon2Function function;
-  private final String dummyHash;
+  private volatile String dummyHash;
 
   public PasswordHasher(Vertx vertx, JsonObject config) {
     this.vertx = vertx;
@@ -28,7 +28,14 @@ public final class PasswordHasher {
       config.getInteger("password.argon2.iterations", 2),
       config.getInteger("password.argon2.parallelism", 1),
       HASH_BYTES, Argon2.ID);
-    this.dummyHash = Password.hash("taskflow-dummy-password").addRandomSalt(SALT_BYTES).with(function).getResult();
+  }
+
+  /** A hash to check against when there is no account, so that case costs what a real check costs. */
+  private String dummyHash() {
+    if (dummyHash == null) {
+      dummyHash = Password.hash("taskflow-dummy-password").addRandomSalt(SALT_BYTES).with(function).getResult();
+    }
+    return dummyHash;
   }
 
   public Future<String> hash(String password) {
@@ -39,7 +46,7 @@ public final class PasswordHasher {
   /** Checks a password; with a null hash (no such account) it spends the same time and answers false. */
   public Future<Boolean> verify(String password, String hash) {
     return vertx.executeBlocking(() -> {
-      String target = hash != null ? hash : dummyHash;
+      String target = hash != null ? hash : dummyHash();
       boolean ok = Password.check(password, target).with(Argon2Function.getInstanceFromHash(target));
       return ok && hash != null;
     }, false);

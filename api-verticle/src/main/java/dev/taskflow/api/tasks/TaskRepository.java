@@ -93,8 +93,7 @@ public final class TaskRepository {
       if (changes.isEmpty()) {
         return Future.succeededFuture(current);
       }
-      return write(tx, current, title, description, priority, tags, dueAt, timezone, current.status(),
-        current.completedAt())
+      return write(tx, current, title, description, priority, tags, dueAt, timezone, current.status())
         .compose(task -> emit(tx, task, EventTypes.TASK_UPDATED, correlationId, changes));
     }));
   }
@@ -119,9 +118,8 @@ public final class TaskRepository {
       if (current.status().equals(status)) {
         return Future.succeededFuture(current);
       }
-      OffsetDateTime completedAt = Task.COMPLETED.equals(status) ? OffsetDateTime.now() : null;
       return write(tx, current, current.title(), current.description(), current.priority(), current.tags(),
-        current.dueAt(), current.timezone(), status, completedAt)
+        current.dueAt(), current.timezone(), status)
         .compose(task -> emit(tx, task, eventType, correlationId, null));
     }));
   }
@@ -141,11 +139,10 @@ public final class TaskRepository {
   }
 
   private Future<Task> write(SqlConnection tx, Task current, String title, String description, String priority,
-                             List<String> tags, OffsetDateTime dueAt, String timezone, String status,
-                             OffsetDateTime completedAt) {
+                             List<String> tags, OffsetDateTime dueAt, String timezone, String status) {
     return tx.preparedQuery(TaskSql.UPDATE)
       .execute(Tuple.from(new Object[]{current.id(), current.userId(), title, description, priority,
-        tags.toArray(String[]::new), dueAt, timezone, status, completedAt}))
+        tags.toArray(String[]::new), dueAt, timezone, status}))
       .map(rows -> Task.from(rows.iterator().next()));
   }
 

@@ -19,7 +19,8 @@ final class TaskSql {
   static final String UPDATE = """
     UPDATE tasks
        SET title = $3, description = $4, priority = $5, tags = $6, due_at = $7, timezone = $8,
-           status = $9, completed_at = $10, version = version + 1, updated_at = now()
+           status = $9, completed_at = CASE WHEN $9 = 'completed' THEN coalesce(completed_at, now()) END,
+           version = version + 1, updated_at = now()
      WHERE id = $1 AND user_id = $2
     RETURNING""" + " " + COLUMNS;
 

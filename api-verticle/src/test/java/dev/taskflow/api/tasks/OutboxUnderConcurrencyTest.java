@@ -110,5 +110,10 @@ class OutboxUnderConcurrencyTest {
        WHERE types <> 'taskflow.task.created,taskflow.task.updated,taskflow.task.completed,taskflow.task.reopened'
       """, session.userId())).isZero();
     assertThat(api.count("SELECT max(sequence) FROM outbox WHERE user_id = $1", bystander.userId())).isEqualTo(1);
+    // outbox position order is the user's sequence order: what the relay's publication order rests on
+    assertThat(api.count("""
+      SELECT count(*) FROM (
+        SELECT sequence, row_number() OVER (ORDER BY position) AS nth FROM outbox WHERE user_id = $1) o
+       WHERE sequence <> nth""", session.userId())).isZero();
   }
 }

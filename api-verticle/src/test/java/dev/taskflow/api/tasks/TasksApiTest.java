@@ -242,6 +242,26 @@ class TasksApiTest {
     }
 
     @Test
+    @DisplayName("pages through tasks created in the same microsecond by their id, none lost or repeated")
+    void ties() {
+      Session dave = api.register();
+      for (int i = 0; i < 5; i++) {
+        api.createTask(dave, "Tied " + i);
+      }
+      api.query("UPDATE tasks SET created_at = '2026-11-23T10:00:00Z' WHERE user_id = $1", dave.userId());
+      Set<String> ids = new HashSet<>();
+      String cursor = null;
+      do {
+        HttpResponse<Buffer> page = api.get("/api/v1/tasks?limit=1" + (cursor == null ? "" : "&cursor=" + cursor),
+          dave);
+        page.bodyAsJsonObject().getJsonArray("items")
+          .forEach(t -> assertThat(ids.add(((JsonObject) t).getString("id"))).isTrue());
+        cursor = page.bodyAsJsonObject().getString("nextCursor");
+      } while (cursor != null);
+      assertThat(ids).hasSize(5);
+    }
+
+    @Test
     @DisplayName("filters by status, tag, due window and text, and only ever shows the caller's tasks")
     void filters() {
       String task3 = api.get("/api/v1/tasks?q=Task%203", carol).bodyAsJsonObject().getJsonArray("items")

@@ -12,8 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /**
@@ -66,6 +68,23 @@ public record JwtKeys(String privatePem, String publicPem) {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or write the JWT signing keys", e);
     }
+  }
+
+  /**
+   * The JWS algorithm the pair signs with, from the public key's type: an EC key (P-256) signs ES256, an RSA key
+   * RS256. Configured PEM files may be either.
+   */
+  public String algorithm() {
+    byte[] der = Base64.getMimeDecoder().decode(publicPem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", ""));
+    for (String type : new String[]{"EC", "RSA"}) {
+      try {
+        KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
+        return "EC".equals(type) ? "ES256" : "RS256";
+      } catch (GeneralSecurityException notThisType) {
+        // try the next
+      }
+    }
+    throw new IllegalArgumentException("The public key is neither an EC P-256 nor an RSA key");
   }
 
   private static JwtKeys parse(String pems) {

@@ -37,7 +37,7 @@ public final class TokenAuth implements JWTAuth {
 
   private final JwtSettings settings;
   private volatile JWTAuth delegate;
-  private final boolean canSign;
+  private final String signingAlgorithm;
   private final Map<String, Verified> verified = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
@@ -48,19 +48,21 @@ public final class TokenAuth implements JWTAuth {
   private record Verified(User user, long expiresAtMillis) {
   }
 
-  private TokenAuth(JwtSettings settings, JWTAuth delegate, boolean canSign) {
+  /** @param signingAlgorithm null when tokens come from an external issuer */
+  private TokenAuth(JwtSettings settings, JWTAuth delegate, String signingAlgorithm) {
     this.settings = settings;
     this.delegate = delegate;
-    this.canSign = canSign;
+    this.signingAlgorithm = signingAlgorithm;
   }
 
-  /** Local mode from a key pair. */
+  /** Local mode from a key pair: ES256 for an EC pair, RS256 for an RSA pair. */
   public static TokenAuth local(Vertx vertx, JwtSettings settings, JwtKeys keys) {
+    String algorithm = keys.algorithm();
     JWTAuthOptions options = new JWTAuthOptions()
-      .setJWTOptions(verifyOptions(settings).setAlgorithm("ES256"))
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(keys.publicPem()))
-      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(keys.privatePem()));
-    return new TokenAuth(settings, JWTAuth.create(vertx, options), true);
+      .setJWTOptions(verifyOptions(settings).setAlgorithm(algorithm))
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(keys.publicPem()))
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm(algorithm).setBuffer(keys.privatePem()));
+    return new TokenAuth(settings, JWTAuth.create(vertx, options), algorithm);
   }
 
   /** Local or external mode, as the settings say. Loads or generates keys off the event loop. */
@@ -71,7 +73,7 @@ public final class TokenAuth implements JWTAuth {
     }
     WebClient client = WebClient.create(vertx);
     return fetchJwks(vertx, client, settings).map(auth -> {
-      TokenAuth tokenAuth = new TokenAuth(settings, auth, false);
+      TokenAuth tokenAuth = new TokenAuth(settings, auth, null);
       long period = Math.max(10, settings.jwksRefreshSeconds()) * 1000;
       vertx.setPeriodic(period, period, id -> fetchJwks(vertx, client, settings)
         .onSuccess(fresh -> tokenAuth.delegate = fresh)
@@ -147,7 +149,7 @@ public final class TokenAuth implements JWTAuth {
   }
 
   public boolean canSign() {
-    return canSign;
+    return signingAlgorithm != null;
   }
 
   public JwtSettings settings() {
@@ -156,7 +158,7 @@ public final class TokenAuth implements JWTAuth {
 
   @Override
   public String generateToken(JsonObject claims, JWTOptions options) {
-    if (!canSign) {
+    if (!canSign()) {
       throw new IllegalStateException("Tokens come from the external issuer " + settings.jwksUrl());
     }
     return delegate.generateToken(claims, options);
@@ -164,13 +166,13 @@ public final class TokenAuth implements JWTAuth {
 
   @Override
   public String generateToken(JsonObject claims) {
-    return generateToken(claims, new JWTOptions().setAlgorithm("ES256"));
+    return generateToken(claims, new JWTOptions().setAlgorithm(signingAlgorithm));
   }
 
   /** A signed token for {@code subject} with the configured lifetime. Local mode only. */
   public String sign(String subject, JsonObject extraClaims) {
     JWTOptions options = new JWTOptions()
-      .setAlgorithm("ES256")
+      .setAlgorithm(signingAlgorithm)
       .setIssuer(settings.issuer())
       .setSubject(Objects.requireNonNull(subject))
       .setExpiresInSeconds((int) settings.ttlSeconds());

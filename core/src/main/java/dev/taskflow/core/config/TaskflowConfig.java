@@ -72,10 +72,11 @@ public final class TaskflowConfig {
 
   static JsonObject withEnvironment(JsonObject config, Map<String, String> env) {
     JsonObject result = config.copy();
-    for (String key : defaults().fieldNames()) {
+    JsonObject defaults = defaults();
+    for (String key : defaults.fieldNames()) {
       String value = env.get(envName(key));
       if (value != null) {
-        result.put(key, convert(key, value, defaults().getValue(key)));
+        result.put(key, convert(key, value, defaults.getValue(key)));
       }
     }
     return result;

@@ -3,6 +3,8 @@ package dev.taskflow.core.db;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 
+import java.net.URI;
+
 /**
  * Where the database is and how many connections to keep.
  *
@@ -28,9 +30,17 @@ public record DatabaseSettings(String url, int poolSize) {
       .setPipeliningLimit(256);
   }
 
-  /** The same database as a JDBC URL, for Flyway. */
+  /**
+   * The same database as a JDBC URL, for Flyway: host, port, database and query parameters (sslmode and the like)
+   * as given; the credentials travel separately.
+   */
   public String jdbcUrl() {
-    PgConnectOptions o = connectOptions();
-    return "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+    if (embedded()) {
+      throw new IllegalStateException("db.url is not set");
+    }
+    URI uri = URI.create(url.trim());
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+    return "jdbc:postgresql://" + uri.getHost() + port + uri.getRawPath() + query;
   }
 }

@@ -27,8 +27,8 @@ class TaskflowConfigTest {
   }
 
   @AfterEach
-  void stop() {
-    vertx.close();
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private JsonObject load(String file, Map<String, String> env) throws Exception {
@@ -71,7 +71,9 @@ class TaskflowConfigTest {
   @Test
   @DisplayName("a configured file that does not exist fails the load")
   void missingFile(@TempDir Path dir) {
-    assertThatThrownBy(() -> load(dir.resolve("nope.json").toString(), Map.of())).isNotNull();
+    assertThatThrownBy(() -> load(dir.resolve("nope.json").toString(), Map.of()))
+      .isInstanceOf(java.util.concurrent.ExecutionException.class)
+      .hasMessageContaining("nope.json");
   }
 
   @Test
