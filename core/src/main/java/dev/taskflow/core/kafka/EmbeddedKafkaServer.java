@@ -1,5 +1,6 @@
 package dev.taskflow.core.kafka;
 
+import io.vertx.core.json.JsonObject;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -55,6 +56,15 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
    */
   public static EmbeddedKafkaServer start(Path dataDir, int port) {
     return start(dataDir, port, false);
+  }
+
+  /**
+   * The laptop run's broker: data under {@code <data.dir>/kafka}, listening on {@code kafka.embedded.port} (0 = a free
+   * port). Use its {@link #bootstrapServers()} with {@link KafkaSettings#withBootstrap(String)}.
+   */
+  public static EmbeddedKafkaServer start(JsonObject config) {
+    return start(Path.of(config.getString("data.dir", "./taskflow-data"), "kafka"),
+      KafkaSettings.from(config).embeddedPort());
   }
 
   /** A throw-away broker for tests: fresh data directory on a free port, deleted on close. */

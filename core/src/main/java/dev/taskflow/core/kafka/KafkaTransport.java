@@ -127,12 +127,18 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       .mapEmpty();
   }
 
+  /**
+   * Subscribes after making sure the topic and its dead-letter topic exist (auto-creation is off, and a record that
+   * cannot reach its DLQ would hold its partition).
+   */
   @Override
   public Future<Void> subscribe(String topic, String group, EventHandler handler) {
-    Subscription subscription = new Subscription(topicName(topic), group, handler);
-    subscriptions.add(subscription);
-    return subscription.start()
-      .onFailure(error -> subscriptions.remove(subscription));
+    return ensureTopics(List.of(topic)).compose(v -> {
+      Subscription subscription = new Subscription(topicName(topic), group, handler);
+      subscriptions.add(subscription);
+      return subscription.start()
+        .onFailure(error -> subscriptions.remove(subscription));
+    });
   }
 
   /** Stops every subscription (waiting for their offset commits), then the producer and the admin client. */

@@ -63,6 +63,15 @@ class EmbeddedKafkaServerTest {
     }
   }
 
+  @Test
+  @DisplayName("keeps the laptop run's data under <data.dir>/kafka")
+  void dataUnderDataDir() {
+    try (EmbeddedKafkaServer broker = EmbeddedKafkaServer.start(new JsonObject().put("data.dir", dataDir.toString()))) {
+      assertThat(broker.dataDir()).isEqualTo(dataDir.resolve("kafka").toAbsolutePath());
+      assertThat(dataDir.resolve("kafka").resolve("meta.properties")).exists();
+    }
+  }
+
   private static KafkaSettings settings(EmbeddedKafkaServer broker) {
     return KafkaSettings.from(new JsonObject()).withBootstrap(broker.bootstrapServers());
   }

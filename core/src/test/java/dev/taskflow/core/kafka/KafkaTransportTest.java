@@ -8,6 +8,7 @@ import dev.taskflow.core.transport.OutboxRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -255,6 +256,27 @@ class KafkaTransportTest {
 
     Throwable failure = await(transport.check().transform(result -> Future.succeededFuture(result.cause())));
     assertThat(failure).isNotNull();
+  }
+
+  @Test
+  @DisplayName("subscribing to a topic creates it and its dead-letter topic if they are missing")
+  void subscribeCreatesTopics() {
+    KafkaTransport transport = transport();
+    List<TaskflowEvent> received = new CopyOnWriteArrayList<>();
+
+    await(transport.subscribe("other-events", "creator", collectingInto(received)));
+
+    TaskflowEvent event = events(UUID.randomUUID(), 1, 1).get(0);
+    await(transport.publish(List.of(new OutboxRecord(-1, "other-events", event.userId().toString(), event.toJson()))));
+    waitUntil("the event on the new topic", () -> !received.isEmpty());
+    assertThat(received).containsExactly(event);
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", settings.bootstrap()));
+    try {
+      assertThat(await(admin.listTopics()))
+        .contains(transport.topicName("other-events"), transport.topicName("other-events.dlq"));
+    } finally {
+      await(admin.close());
+    }
   }
 
   @Test
