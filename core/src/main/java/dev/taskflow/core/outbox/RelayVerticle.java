@@ -3,6 +3,9 @@ package dev.taskflow.core.outbox;
 import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.transport.EventPublisher;
+import dev.taskflow.core.transport.Transports;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -12,7 +15,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Runs the outbox relay: woken by LISTEN/NOTIFY on the channel {@code outbox} (every outbox insert notifies at
@@ -25,7 +28,7 @@ public final class RelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
   static final long LEADER_LOCK = 0x7461736b666c6f77L; // "taskflow"
 
-  private final Function<io.vertx.core.Vertx, EventPublisher> publisherFactory;
+  private final BiFunction<Vertx, JsonObject, Future<EventPublisher>> publisherFactory;
   private EventPublisher publisher;
   private Pool pool;
   private PgSubscriber subscriber;
@@ -33,8 +36,13 @@ public final class RelayVerticle extends VerticleBase {
   private OutboxRelay relay;
   private boolean stopping;
 
-  /** @param publisherFactory creates the transport's publisher on this verticle's context */
-  public RelayVerticle(Function<io.vertx.core.Vertx, EventPublisher> publisherFactory) {
+  /** The relay of the configured transport. */
+  public RelayVerticle() {
+    this(Transports::publisher);
+  }
+
+  /** @param publisherFactory creates the publisher on this verticle's context, from its configuration */
+  public RelayVerticle(BiFunction<Vertx, JsonObject, Future<EventPublisher>> publisherFactory) {
     this.publisherFactory = publisherFactory;
   }
 
@@ -43,17 +51,19 @@ public final class RelayVerticle extends VerticleBase {
     DatabaseSettings db = DatabaseSettings.from(config());
     RelaySettings settings = RelaySettings.from(config());
     pool = Database.pool(vertx, new DatabaseSettings(db.url(), 4));
-    publisher = publisherFactory.apply(vertx);
-    relay = new OutboxRelay(vertx, pool, publisher, settings);
-    var registry = BackendRegistries.getDefaultNow();
-    if (registry != null) {
-      relay.bindMetrics(registry);
-    }
-    subscriber = PgSubscriber.subscriber(vertx, db.connectOptions()).reconnectPolicy(retries -> 1_000L);
-    subscriber.channel("outbox").handler(payload -> relay.wake()).subscribeHandler(v -> relay.wake());
-    vertx.setPeriodic(settings.safetyPoll().toMillis(), id -> relay.wake());
-    vertx.setPeriodic(60_000, id -> relay.housekeeping());
-    return subscriber.connect().compose(v -> becomeLeader(db));
+    return publisherFactory.apply(vertx, config()).compose(created -> {
+      publisher = created;
+      relay = new OutboxRelay(vertx, pool, publisher, settings);
+      var registry = BackendRegistries.getDefaultNow();
+      if (registry != null) {
+        relay.bindMetrics(registry);
+      }
+      subscriber = PgSubscriber.subscriber(vertx, db.connectOptions()).reconnectPolicy(retries -> 1_000L);
+      subscriber.channel("outbox").handler(payload -> relay.wake()).subscribeHandler(v -> relay.wake());
+      vertx.setPeriodic(settings.safetyPoll().toMillis(), id -> relay.wake());
+      vertx.setPeriodic(60_000, id -> relay.housekeeping());
+      return subscriber.connect();
+    }).compose(v -> becomeLeader(db));
   }
 
   /** Takes the advisory lock, or keeps trying every few seconds as a standby; succeeds either way. */

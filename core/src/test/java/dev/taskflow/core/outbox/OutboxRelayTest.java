@@ -99,7 +99,7 @@ class OutboxRelayTest {
 
   private String deployRelay(RecordingPublisher publisher) throws Exception {
     JsonObject config = db.config().put("relay.safety.poll.ms", 60_000L).put("relay.max.backoff.ms", 200L);
-    return await(vertx.deployVerticle(new RelayVerticle(v -> publisher), new DeploymentOptions().setConfig(config)));
+    return await(vertx.deployVerticle(new RelayVerticle((v, c) -> Future.succeededFuture(publisher)), new DeploymentOptions().setConfig(config)));
   }
 
   private UUID newUser() throws Exception {

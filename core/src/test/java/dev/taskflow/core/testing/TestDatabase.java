@@ -58,14 +58,18 @@ public final class TestDatabase implements BeforeAllCallback {
     return new DatabaseSettings(url(), 8);
   }
 
-  /** The full configuration a verticle under test gets: the defaults, this database, a free port, a temp data dir. */
+  /**
+   * The full configuration a verticle under test gets: the defaults, this database, a free port, a temp data dir, and
+   * the event-bus transport (tests of the Kafka path add {@code TestKafka}'s settings).
+   */
   public JsonObject config() {
     return TaskflowConfig.defaults()
       .put("db.url", url())
       .put("db.pool.size", 8)
       .put("data.dir", dataDir.toString())
       .put("http.host", "127.0.0.1")
-      .put("http.port", freePort());
+      .put("http.port", freePort())
+      .put("transport", "eventbus");
   }
 
   public static int freePort() {

@@ -1,0 +1,67 @@
+package dev.taskflow.audit.log;
+
+import dev.taskflow.core.event.TaskflowEvent;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/** The {@code event_log} table: appended to by the consumer, read by history queries, never changed. */
+public final class EventLogRepository {
+
+  private static final String APPEND = """
+    INSERT INTO event_log (event_id, user_id, sequence, type, subject, occurred_at, topic, event)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (event_id) DO NOTHING
+    """;
+
+  /** Filters whose parameter is NULL are off; always one user, in sequence order, keyset on sequence. */
+  private static final String HISTORY = """
+    SELECT sequence, event FROM event_log
+     WHERE user_id = $1
+       AND ($2::text IS NULL OR type = $2)
+       AND ($3::text IS NULL OR subject = $3)
+       AND ($4::timestamptz IS NULL OR occurred_at >= $4)
+       AND ($5::timestamptz IS NULL OR occurred_at < $5)
+       AND sequence > $6
+     ORDER BY sequence
+     LIMIT $7
+    """;
+
+  private final Pool pool;
+
+  public EventLogRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Appends one event inside the consumer's transaction; an event already in the log changes nothing. */
+  public Future<Void> append(SqlClient tx, TaskflowEvent event) {
+    return tx.preparedQuery(APPEND).execute(Tuple.from(new Object[]{event.id(), event.userId(), event.sequence(),
+        event.type(), event.subject(), event.time(), event.topic(), event.toJson()}))
+      .mapEmpty();
+  }
+
+  /** {@code {items: [CloudEvent...], nextAfterSequence}}; the latter is null on the last page. */
+  public Future<JsonObject> history(HistoryQuery q) {
+    return pool.preparedQuery(HISTORY)
+      .execute(Tuple.from(new Object[]{q.userId(), q.type(), q.aggregateId(), q.from(), q.to(), q.afterSequence(),
+        q.limit() + 1}))
+      .map(rows -> {
+        JsonArray items = new JsonArray();
+        long last = q.afterSequence();
+        boolean more = false;
+        for (Row row : rows) {
+          if (items.size() == q.limit()) {
+            more = true;
+            break;
+          }
+          items.add(row.getJsonObject("event"));
+          last = row.getLong("sequence");
+        }
+        return new JsonObject().put("items", items).put("nextAfterSequence", more ? last : null);
+      });
+  }
+}

@@ -1,0 +1,21 @@
+package dev.taskflow.core.event;
+
+import java.util.UUID;
+
+/** Event-bus addresses (DESIGN.md). Messages are JSON, so they cross a clustered event bus without codecs. */
+public final class Addresses {
+
+  /** Request/reply: a user's event history, answered by the audit verticle. */
+  public static final String AUDIT_HISTORY = "audit.history";
+
+  private Addresses() {
+  }
+
+  public static String tasksOf(UUID userId) {
+    return "tasks.user." + userId;
+  }
+
+  public static String notificationsOf(UUID userId) {
+    return "notifications.user." + userId;
+  }
+}
