@@ -4,6 +4,7 @@ import dev.taskflow.api.accounts.AccountHandlers;
 import dev.taskflow.api.accounts.AccountRepository;
 import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.api.accounts.PasswordHasher;
+import dev.taskflow.api.history.HistoryHandlers;
 import dev.taskflow.api.http.Problems;
 import dev.taskflow.api.tasks.TaskHandlers;
 import dev.taskflow.api.tasks.TaskRepository;
@@ -12,6 +13,8 @@ import dev.taskflow.core.auth.TokenAuth;
 import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.outbox.OutboxWriter;
+import dev.taskflow.core.transport.EventPublisher;
+import dev.taskflow.core.transport.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -33,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API under {@code /api/v1}: accounts and tokens, tasks, and the OpenAPI document every request is validated
- * against; plus {@code /health/live}, {@code /health/ready} and {@code /metrics}. Owns its database pool; writes task
- * events to the outbox, never to a broker.
+ * against, and the event history it asks the audit verticle for on {@code audit.history}; plus {@code /health/live},
+ * {@code /health/ready} (database and broker) and {@code /metrics}. Owns its database pool; writes task events to the
+ * outbox, never to a broker (it only asks the broker whether it is up).
  */
 public final class ApiVerticle extends VerticleBase {
 
@@ -43,13 +47,16 @@ public final class ApiVerticle extends VerticleBase {
 
   private Pool pool;
   private HttpServer server;
+  private EventPublisher broker;
 
   @Override
   public Future<?> start() {
     ApiSettings settings = ApiSettings.from(config());
     pool = Database.pool(vertx, DatabaseSettings.from(config()));
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
-    return TokenAuth.create(vertx, JwtSettings.from(config()))
+    return Transports.publisher(vertx, config())
+      .onSuccess(publisher -> broker = publisher)
+      .compose(v -> TokenAuth.create(vertx, JwtSettings.from(config())))
       .compose(tokens -> contractText.compose(text -> OpenAPIContract.from(vertx, CONTRACT))
         .map(contract -> router(contract, tokens, contractText.result(), settings)))
       .compose(router -> vertx.createHttpServer()
@@ -80,6 +87,9 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("deleteTask").addHandler(currentUser).addHandler(tasks::deleteTask);
     api.getRoute("completeTask").addHandler(currentUser).addHandler(tasks::completeTask);
     api.getRoute("reopenTask").addHandler(currentUser).addHandler(tasks::reopenTask);
+    HistoryHandlers history = new HistoryHandlers(vertx.eventBus());
+    api.getRoute("listEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listEvents);
+    api.getRoute("listTaskEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listTaskEvents);
     api.getRoutes().forEach(route -> route.addFailureHandler(Problems::handle));
 
     Router apiRouter = api.createRouter();
@@ -96,6 +106,12 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(rows -> promise.complete(Status.OK()))
         .onFailure(e -> {
           LOG.warn("Readiness: the database does not answer: {}", e.toString());
+          promise.complete(Status.KO());
+        }))
+      .register("broker", 3000, promise -> broker.check()
+        .onSuccess(v -> promise.complete(Status.OK()))
+        .onFailure(e -> {
+          LOG.warn("Readiness: the {} transport does not answer: {}", Transports.kind(config()), e.toString());
           promise.complete(Status.KO());
         })));
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
@@ -129,6 +145,8 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closing = server != null ? server.close() : Future.succeededFuture();
-    return closing.eventually(() -> pool != null ? pool.close() : Future.succeededFuture());
+    return closing
+      .eventually(() -> broker != null ? broker.close() : Future.succeededFuture())
+      .eventually(() -> pool != null ? pool.close() : Future.succeededFuture());
   }
 }

@@ -4,7 +4,12 @@ import dev.taskflow.core.config.TaskflowConfig;
 import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.db.EmbeddedPostgresServer;
+import dev.taskflow.audit.replay.AuditReplay;
+import dev.taskflow.core.kafka.EmbeddedKafkaServer;
+import dev.taskflow.core.kafka.KafkaSettings;
 import dev.taskflow.core.runtime.TaskflowVertx;
+import dev.taskflow.core.transport.Transports;
+import io.vertx.sqlclient.Pool;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,9 +25,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar taskflow.jar [--conf FILE] [--verticles api,...]}: loads the configuration, starts the embedded
- * PostgreSQL when no {@code db.url} is configured, migrates the schema, and deploys the chosen verticles (all that are
- * present by default). SIGTERM undeploys them and stops the embedded database.
+ * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,relay,api]}: loads the configuration, starts the
+ * embedded PostgreSQL when no {@code db.url} is configured and the embedded Kafka broker when the transport is Kafka
+ * and no {@code kafka.bootstrap} is configured, migrates the schema, and deploys the chosen verticles (all that are
+ * present by default). SIGTERM undeploys them, then stops the embedded broker and database.
+ * {@code replay-audit} rebuilds the audit log from the topics instead.
  */
 public final class Main {
 
@@ -62,16 +69,16 @@ public final class Main {
     JsonObject config = TaskflowConfig.load(vertx, options.configFile()).toCompletionStage().toCompletableFuture()
       .get(30, TimeUnit.SECONDS);
 
-    EmbeddedPostgresServer embedded = null;
-    if (DatabaseSettings.from(config).embedded()) {
-      Path dataDir = Path.of(config.getString("data.dir")).resolve("postgres");
-      embedded = EmbeddedPostgresServer.start(dataDir, config.getInteger("db.embedded.port", 0));
-      config.put("db.url", embedded.url("postgres"));
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(vertx, embedded), "taskflow-shutdown"));
+    Services services = Services.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(vertx, services), "taskflow-shutdown"));
     Database.migrateNow(DatabaseSettings.from(config));
 
-    List<String> names = options.verticles().isEmpty() ? Verticles.present() : options.verticles();
+    if (options.command().equals("replay-audit")) {
+      replayAudit(vertx, config);
+      return;
+    }
+
+    List<String> names = Verticles.ordered(options.verticles().isEmpty() ? Verticles.present() : options.verticles());
     Future<Void> deployed = Future.succeededFuture();
     for (String name : names) {
       var type = Verticles.load(name).orElseThrow(() -> new IllegalArgumentException(
@@ -98,8 +105,53 @@ public final class Main {
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
-  /** Undeploys everything, then stops the embedded database, so nothing is cut off mid-transaction. */
-  private record Shutdown(Vertx vertx, EmbeddedPostgresServer embedded) implements Runnable {
+  /** {@code replay-audit}: rebuilds event_log from the topics, prints what it did, and exits (1 if it differed). */
+  private static void replayAudit(Vertx vertx, JsonObject config) throws Exception {
+    if (!Transports.KAFKA.equals(Transports.kind(config))) {
+      throw new IllegalArgumentException("replay-audit reads the Kafka topics; transport is " + Transports.kind(config));
+    }
+    Pool pool = Database.pool(vertx, DatabaseSettings.from(config));
+    try {
+      AuditReplay.Result result = new AuditReplay(pool, KafkaSettings.from(config)).run();
+      System.out.printf("replay-audit: read %d events, appended %d, already logged %d (%d different), %d unreadable%n",
+        result.read(), result.appended(), result.alreadyLogged(), result.different(), result.unreadable());
+      System.exit(result.identical() ? 0 : 1);
+    } finally {
+      pool.close();
+    }
+  }
+
+  /** The embedded PostgreSQL and Kafka of the laptop run, each started only when no external one is configured. */
+  record Services(EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka) {
+
+    /** Starts what is needed and points {@code config} at it. */
+    static Services start(JsonObject config) {
+      EmbeddedPostgresServer postgres = null;
+      EmbeddedKafkaServer kafka = null;
+      if (DatabaseSettings.from(config).embedded()) {
+        Path dataDir = Path.of(config.getString("data.dir")).resolve("postgres");
+        postgres = EmbeddedPostgresServer.start(dataDir, config.getInteger("db.embedded.port", 0));
+        config.put("db.url", postgres.url("postgres"));
+      }
+      if (Transports.KAFKA.equals(Transports.kind(config)) && KafkaSettings.from(config).embedded()) {
+        kafka = EmbeddedKafkaServer.start(config);
+        config.put("kafka.bootstrap", kafka.bootstrapServers());
+      }
+      return new Services(postgres, kafka);
+    }
+
+    void stop() {
+      if (kafka != null) {
+        kafka.close();
+      }
+      if (postgres != null) {
+        postgres.close();
+      }
+    }
+  }
+
+  /** Undeploys everything, then stops the embedded broker and database, so nothing is cut off mid-transaction. */
+  private record Shutdown(Vertx vertx, Services services) implements Runnable {
     @Override
     public void run() {
       LOG.info("Shutting down");
@@ -108,17 +160,18 @@ public final class Main {
       } catch (Exception e) {
         LOG.warn("Vert.x did not close cleanly: {}", e.toString());
       }
-      if (embedded != null) {
-        embedded.close();
-      }
+      services.stop();
       LOG.info("Stopped");
     }
   }
 
-  record Options(String configFile, List<String> verticles, boolean help) {
+  record Options(String command, String configFile, List<String> verticles, boolean help) {
 
     static final String USAGE = """
-      Usage: java -jar taskflow.jar [--conf FILE] [--verticles NAME,...]
+      Usage: java -jar taskflow.jar [run] [--conf FILE] [--verticles NAME,...]
+             java -jar taskflow.jar replay-audit [--conf FILE]
+        run                 (the default) start the verticles and serve
+        replay-audit        rebuild event_log from the Kafka topics' earliest offsets, then exit
         --conf FILE         a JSON or YAML configuration file (also TASKFLOW_CONFIG)
         --verticles LIST    the verticles to run in this process, comma-separated: %s (default: all present)
         --help              this text
@@ -126,6 +179,7 @@ public final class Main {
 
     static Options parse(String[] args) {
       String conf = null;
+      String command = "run";
       List<String> verticles = new ArrayList<>();
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
@@ -135,7 +189,7 @@ public final class Main {
           case "--verticles" -> Arrays.stream(value(args, ++i, arg).split(","))
             .map(String::strip).filter(s -> !s.isEmpty()).forEach(verticles::add);
           case "--help", "-h" -> help = true;
-          case "run" -> { }
+          case "run", "replay-audit" -> command = arg;
           default -> throw new IllegalArgumentException("Unknown argument: " + arg);
         }
       }
@@ -144,7 +198,7 @@ public final class Main {
           throw new IllegalArgumentException("Unknown verticle '" + name + "'; known: " + Verticles.names());
         }
       }
-      return new Options(conf, verticles, help);
+      return new Options(command, conf, verticles, help);
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -16,6 +16,9 @@ final class Verticles {
   private static final Map<String, String> CLASSES = new LinkedHashMap<>();
 
   static {
+    // deployed in this order: consumers before the relay that feeds them, the API last
+    CLASSES.put("audit", "dev.taskflow.audit.AuditVerticle");
+    CLASSES.put("relay", "dev.taskflow.core.outbox.RelayVerticle");
     CLASSES.put("api", "dev.taskflow.api.ApiVerticle");
   }
 
@@ -28,6 +31,11 @@ final class Verticles {
 
   static List<String> present() {
     return CLASSES.keySet().stream().filter(name -> load(name).isPresent()).toList();
+  }
+
+  /** The names in deployment order. */
+  static List<String> ordered(List<String> names) {
+    return CLASSES.keySet().stream().filter(names::contains).toList();
   }
 
   static Optional<Class<? extends Deployable>> load(String name) {

@@ -17,7 +17,7 @@ import java.util.Set;
  * Turns validated request values into domain values. The OpenAPI schema has checked shapes and lengths; what a
  * schema cannot check (a real calendar date, a real IANA zone) is checked here, as a 400 with the field named.
  */
-final class TaskInput {
+public final class TaskInput {
 
   private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[^\\x00\\s,][^\\x00,]{0,49}");
   private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
@@ -27,7 +27,7 @@ final class TaskInput {
   private TaskInput() {
   }
 
-  static OffsetDateTime instant(String field, String value) {
+  public static OffsetDateTime instant(String field, String value) {
     if (value == null) {
       return null;
     }
@@ -64,7 +64,7 @@ final class TaskInput {
     return title;
   }
 
-  static String oneOf(String field, String value, String... allowed) {
+  public static String oneOf(String field, String value, String... allowed) {
     if (value == null || java.util.Arrays.asList(allowed).contains(value)) {
       return value;
     }
@@ -72,7 +72,7 @@ final class TaskInput {
       + "' is not.");
   }
 
-  static int integer(String field, String value, int min, int max, int fallback) {
+  public static int integer(String field, String value, int min, int max, int fallback) {
     if (value == null) {
       return fallback;
     }

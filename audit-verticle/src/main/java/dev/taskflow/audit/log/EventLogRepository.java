@@ -9,6 +9,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.UUID;
+
 /** The {@code event_log} table: appended to by the consumer, read by history queries, never changed. */
 public final class EventLogRepository {
 
@@ -39,9 +41,20 @@ public final class EventLogRepository {
 
   /** Appends one event inside the consumer's transaction; an event already in the log changes nothing. */
   public Future<Void> append(SqlClient tx, TaskflowEvent event) {
-    return tx.preparedQuery(APPEND).execute(Tuple.from(new Object[]{event.id(), event.userId(), event.sequence(),
+    return insert(tx, event).mapEmpty();
+  }
+
+  /** Appends one event; true when it was new, false when the log had it already. */
+  public Future<Boolean> insert(SqlClient client, TaskflowEvent event) {
+    return client.preparedQuery(APPEND).execute(Tuple.from(new Object[]{event.id(), event.userId(), event.sequence(),
         event.type(), event.subject(), event.time(), event.topic(), event.toJson()}))
-      .mapEmpty();
+      .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The logged copy of an event, or null. */
+  public Future<JsonObject> find(UUID eventId) {
+    return pool.preparedQuery("SELECT event FROM event_log WHERE event_id = $1").execute(Tuple.of(eventId))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getJsonObject("event"));
   }
 
   /** {@code {items: [CloudEvent...], nextAfterSequence}}; the latter is null on the last page. */

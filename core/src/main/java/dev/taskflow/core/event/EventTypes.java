@@ -11,6 +11,9 @@ public final class EventTypes {
   public static final String RECURRENCE_SPAWNED = "taskflow.recurrence.spawned";
   public static final String REMINDER_TRIGGERED = "taskflow.reminder.triggered";
 
+  public static final java.util.List<String> ALL = java.util.List.of(TASK_CREATED, TASK_UPDATED, TASK_COMPLETED,
+    TASK_REOPENED, TASK_DELETED, RECURRENCE_SPAWNED, REMINDER_TRIGGERED);
+
   private EventTypes() {
   }
 

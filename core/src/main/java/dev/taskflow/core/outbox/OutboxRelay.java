@@ -2,6 +2,7 @@ package dev.taskflow.core.outbox;
 
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.OutboxRecord;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -79,7 +80,7 @@ public final class OutboxRelay {
       .description("Outbox rows not yet acknowledged by the broker").register(registry);
     Gauge.builder("taskflow_outbox_lag_seconds", oldestUnpublishedMillis, v -> v.get() / 1000.0)
       .description("Age of the oldest unpublished outbox row").register(registry);
-    Gauge.builder("taskflow_outbox_published_total", publishedTotal, AtomicLong::get)
+    FunctionCounter.builder("taskflow_outbox_published", publishedTotal, AtomicLong::get)
       .description("Rows this relay has published").register(registry);
   }
 

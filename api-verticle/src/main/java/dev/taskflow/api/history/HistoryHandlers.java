@@ -1,0 +1,135 @@
+package dev.taskflow.api.history;
+
+import dev.taskflow.api.accounts.CurrentUser;
+import dev.taskflow.api.http.Problem;
+import dev.taskflow.api.tasks.TaskInput;
+import dev.taskflow.core.event.Addresses;
+import dev.taskflow.core.event.EventTypes;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+
+import static dev.taskflow.api.http.Responses.json;
+import static dev.taskflow.api.http.Responses.respond;
+
+/**
+ * {@code GET /events} and {@code GET /tasks/{id}/events}: asks the audit verticle on {@code audit.history}, always for
+ * the token's user. The parameters are checked here (see the contract for why not by the generic validator).
+ */
+public final class HistoryHandlers {
+
+  public static final int DEFAULT_PAGE = 50;
+  public static final int MAX_PAGE = 200;
+  private static final long TIMEOUT_MS = 5_000;
+
+  private final EventBus eventBus;
+
+  public HistoryHandlers(EventBus eventBus) {
+    this.eventBus = eventBus;
+  }
+
+  public void listEvents(RoutingContext ctx) {
+    MultiMap params = ctx.queryParams();
+    String aggregateId = params.get("aggregateId");
+    if (aggregateId != null) {
+      aggregateId = uuid("aggregateId", aggregateId).toString();
+    }
+    JsonObject query = new JsonObject()
+      .put("type", TaskInput.oneOf("type", params.get("type"), EventTypes.ALL.toArray(String[]::new)))
+      .put("aggregateId", aggregateId)
+      .put("from", instant("from", params.get("from")))
+      .put("to", instant("to", params.get("to")))
+      .put("afterSequence", after(params));
+    respond(ctx, ask(ctx, query, params).compose(page -> json(ctx, 200, page)));
+  }
+
+  public void listTaskEvents(RoutingContext ctx) {
+    UUID taskId = uuid("id", ctx.pathParam("id"));
+    MultiMap params = ctx.queryParams();
+    long after = after(params);
+    JsonObject query = new JsonObject().put("aggregateId", taskId.toString()).put("afterSequence", after);
+    respond(ctx, ask(ctx, query, params).compose(page -> {
+      if (after == 0 && page.getJsonArray("items").isEmpty()) {
+        throw Problem.notFound("No task " + taskId + ".");
+      }
+      return json(ctx, 200, page);
+    }));
+  }
+
+  private Future<JsonObject> ask(RoutingContext ctx, JsonObject query, MultiMap params) {
+    query.put("userId", CurrentUser.id(ctx).toString())
+      .put("limit", TaskInput.integer("limit", params.get("limit"), 1, MAX_PAGE, DEFAULT_PAGE));
+    return eventBus.<JsonObject>request(Addresses.AUDIT_HISTORY, query,
+        new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+      .recover(e -> Future.failedFuture(e instanceof ReplyException reply && reply.failureCode() == 400
+        ? Problem.badRequest(reply.getMessage())
+        : new Problem(503, "The history service (audit verticle) did not answer; try again shortly.")))
+      .map(reply -> {
+        JsonObject body = reply.body();
+        Long next = body.getLong("nextAfterSequence");
+        return new JsonObject().put("items", body.getJsonArray("items"))
+          .put("nextCursor", next == null ? null : encode(next));
+      });
+  }
+
+  /** {@code cursor} when given (it is where the previous page ended), else {@code afterSequence}, else 0. */
+  private static long after(MultiMap params) {
+    String cursor = params.get("cursor");
+    if (cursor != null) {
+      return decode(cursor);
+    }
+    String after = params.get("afterSequence");
+    if (after == null) {
+      return 0;
+    }
+    try {
+      long n = Long.parseLong(after);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw Problem.badRequest("afterSequence must be a whole number, 0 or more.");
+  }
+
+  private static String instant(String field, String value) {
+    var time = TaskInput.instant(field, value);
+    return time == null ? null : time.toString();
+  }
+
+  private static UUID uuid(String field, String value) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest(field + " must be a UUID.");
+    }
+  }
+
+  private static String encode(long sequence) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("s" + sequence).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static long decode(String cursor) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (text.startsWith("s")) {
+        long n = Long.parseLong(text.substring(1));
+        if (n >= 0) {
+          return n;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // answered below
+    }
+    throw Problem.badRequest("cursor is not one this server gave out; pass nextCursor back unchanged.");
+  }
+}
