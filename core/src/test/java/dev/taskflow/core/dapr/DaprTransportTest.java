@@ -6,7 +6,9 @@ import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.event.Topics;
 import dev.taskflow.core.transport.EventHandler;
 import dev.taskflow.core.transport.OutboxRecord;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -321,6 +323,71 @@ class DaprTransportTest {
     List<TaskflowEvent> twice = new ArrayList<>(published);
     twice.addAll(published);
     assertThat(received).containsExactlyElementsOf(twice);
+  }
+
+  @Test
+  @DisplayName("the transports of several verticles in one process share one delivery endpoint; each handler runs on its own context")
+  void oneEndpointPerProcess() {
+    DaprTransport audit = transport(settings);
+    DaprTransport notifier = transport(settings);
+    Context auditContext = vertx.getOrCreateContext();
+    Context notifierContext = vertx.getOrCreateContext();
+    List<TaskflowEvent> audited = new CopyOnWriteArrayList<>();
+    List<TaskflowEvent> notified = new CopyOnWriteArrayList<>();
+    List<Context> auditRanOn = new CopyOnWriteArrayList<>();
+    List<Context> notifierRanOn = new CopyOnWriteArrayList<>();
+    await(subscribeOn(auditContext, audit, TOPIC, "audit", event -> {
+      auditRanOn.add(Vertx.currentContext());
+      audited.add(event);
+      return Future.succeededFuture();
+    }));
+    await(subscribeOn(notifierContext, notifier, Topics.REMINDERS, "notifier", event -> {
+      notifierRanOn.add(Vertx.currentContext());
+      notified.add(event);
+      return Future.succeededFuture();
+    }));
+    assertThat(await(notifier.appPort())).isEqualTo(await(audit.appPort()));
+    connect(audit);
+    assertThat(sidecar.appSubscriptions()).extracting(entry -> ((JsonObject) entry).getString("topic"))
+      .containsExactly(TOPIC, Topics.REMINDERS);
+    UUID user = UUID.randomUUID();
+    TaskflowEvent task = events(user, 1, 1).get(0);
+    TaskflowEvent reminder = TaskflowEvent.create("test", EventTypes.REMINDER_TRIGGERED, "task-1", user, 2, null,
+      new JsonObject());
+
+    await(audit.publish(records(List.of(task, reminder))));
+
+    waitUntil("both deliveries", () -> !audited.isEmpty() && !notified.isEmpty());
+    assertThat(audited).containsExactly(task);
+    assertThat(notified).containsExactly(reminder);
+    assertThat(auditRanOn).containsOnly(auditContext);
+    assertThat(notifierRanOn).containsOnly(notifierContext);
+
+    // one verticle stops: the other one's deliveries go on through the same endpoint
+    await(audit.close());
+    TaskflowEvent later = TaskflowEvent.create("test", EventTypes.REMINDER_TRIGGERED, "task-1", user, 3, null,
+      new JsonObject());
+    await(notifier.publish(records(List.of(later))));
+    waitUntil("the later reminder", () -> notified.contains(later));
+  }
+
+  @Test
+  @DisplayName("asks for a retry, not a drop, when a topic has no handler in the process (a subscriber that stopped)")
+  void noHandlerIsRetried() {
+    DaprTransport transport = transport(settings);
+    await(transport.subscribe(Topics.REMINDERS, "notifier", collectingInto(new CopyOnWriteArrayList<>())));
+
+    String status = deliver(WebClient.create(vertx), await(transport.appPort()),
+      events(UUID.randomUUID(), 1, 1).get(0).toJson().toBuffer());
+
+    assertThat(status).isEqualTo("RETRY");
+  }
+
+  private static Future<Void> subscribeOn(Context context, DaprTransport transport, String topic, String group,
+                                          EventHandler handler) {
+    Promise<Void> subscribed = Promise.promise();
+    context.runOnContext(v -> transport.subscribe(topic, group, handler).onComplete(subscribed));
+    return subscribed.future();
   }
 
   @Test
