@@ -103,16 +103,16 @@ public final class ApiVerticle extends VerticleBase {
       .register("event-loop", promise -> promise.complete(Status.OK())));
     root.get("/health/ready").handler(HealthCheckHandler.create(vertx)
       .register("database", 2000, promise -> pool.query("SELECT 1").execute()
-        .onSuccess(rows -> promise.complete(Status.OK()))
+        .onSuccess(rows -> promise.tryComplete(Status.OK()))
         .onFailure(e -> {
           LOG.warn("Readiness: the database does not answer: {}", e.toString());
-          promise.complete(Status.KO());
+          promise.tryComplete(Status.KO());
         }))
-      .register("broker", 3000, promise -> broker.check()
-        .onSuccess(v -> promise.complete(Status.OK()))
+      .register("broker", 5000, promise -> broker.check()
+        .onSuccess(v -> promise.tryComplete(Status.OK()))
         .onFailure(e -> {
           LOG.warn("Readiness: the {} transport does not answer: {}", Transports.kind(config()), e.toString());
-          promise.complete(Status.KO());
+          promise.tryComplete(Status.KO());
         })));
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);

@@ -113,8 +113,8 @@ public final class Main {
     Pool pool = Database.pool(vertx, DatabaseSettings.from(config));
     try {
       AuditReplay.Result result = new AuditReplay(pool, KafkaSettings.from(config)).run();
-      System.out.printf("replay-audit: read %d events, appended %d, already logged %d (%d different), %d unreadable%n",
-        result.read(), result.appended(), result.alreadyLogged(), result.different(), result.unreadable());
+      System.out.printf("replay-audit: read %d events, appended %d, already logged %d (%d different), %d refused%n",
+        result.read(), result.appended(), result.alreadyLogged(), result.different(), result.rejected());
       System.exit(result.identical() ? 0 : 1);
     } finally {
       pool.close();

@@ -35,9 +35,13 @@ public final class AuditReplay {
   private static final Logger LOG = LoggerFactory.getLogger(AuditReplay.class);
 
   /** What a replay did. */
-  public record Result(long read, long appended, long alreadyLogged, long different, long unreadable) {
+  /**
+   * What a replay did. {@code rejected} counts events the log refused (e.g. a poison event that reuses a user's
+   * sequence number): the live consumer refused them too and sent them to the dead-letter topic.
+   */
+  public record Result(long read, long appended, long alreadyLogged, long different, long rejected) {
     public boolean identical() {
-      return different == 0 && unreadable == 0;
+      return different == 0;
     }
   }
 
@@ -55,7 +59,7 @@ public final class AuditReplay {
     long appended = 0;
     long already = 0;
     long different = 0;
-    long unreadable = 0;
+    long rejected = 0;
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties())) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : List.of(Topics.TASK_EVENTS, Topics.REMINDERS)) {
@@ -71,14 +75,17 @@ public final class AuditReplay {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
           read++;
           TaskflowEvent event;
+          boolean inserted;
           try {
             event = TaskflowEvent.fromJson(new JsonObject(record.value()));
-          } catch (RuntimeException e) {
-            unreadable++;
-            LOG.warn("Skipping an unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            inserted = await(log.insert(pool, event));
+          } catch (Exception e) {
+            rejected++;
+            LOG.warn("The log refuses the record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+              e.getMessage());
             continue;
           }
-          if (await(log.insert(pool, event))) {
+          if (inserted) {
             appended++;
           } else {
             already++;
@@ -91,9 +98,9 @@ public final class AuditReplay {
         }
       }
     }
-    Result result = new Result(read, appended, already, different, unreadable);
-    LOG.info("Replay read {} events: {} appended, {} already logged ({} different), {} unreadable", read, appended,
-      already, different, unreadable);
+    Result result = new Result(read, appended, already, different, rejected);
+    LOG.info("Replay read {} events: {} appended, {} already logged ({} different), {} refused", read, appended,
+      already, different, rejected);
     return result;
   }
 
