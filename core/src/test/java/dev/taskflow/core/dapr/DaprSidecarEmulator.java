@@ -168,7 +168,7 @@ public final class DaprSidecarEmulator {
    * listed topic of this pub/sub from the beginning of what is stored. Calling it again re-reads the list.
    */
   public Future<Void> connectApp(String host, int appPort) {
-    return client.get(appPort, host, DaprTransport.SUBSCRIBE_PATH)
+    return client.get(appPort, host, "/dapr/subscribe")
       .timeout(DELIVERY_TIMEOUT_MS)
       .send()
       .map(response -> {

@@ -171,6 +171,24 @@ class DaprTransportTest {
   }
 
   @Test
+  @DisplayName("a subscription made while the sidecar is already asking for the list is still in it")
+  void subscriptionListWaitsForSubscriptionsToSettle() throws InterruptedException {
+    DaprTransport transport = transport(settings);
+    await(transport.subscribe(TOPIC, "audit", collectingInto(new CopyOnWriteArrayList<>())));
+    int appPort = await(transport.appPort());
+    await(sidecar.connectApp("127.0.0.1", appPort)); // warms the sidecar's connection to the app
+
+    await(transport.subscribe(Topics.REMINDERS, "audit", collectingInto(new CopyOnWriteArrayList<>())));
+    Future<Void> connected = sidecar.connectApp("127.0.0.1", appPort);
+    Thread.sleep(50); // the sidecar's GET /dapr/subscribe has reached the app
+    await(transport.subscribe(DLQ, "dlq-reader", collectingInto(new CopyOnWriteArrayList<>())));
+    await(connected);
+
+    assertThat(sidecar.appSubscriptions()).extracting(entry -> ((JsonObject) entry).getString("topic"))
+      .containsExactly(TOPIC, Topics.REMINDERS, DLQ);
+  }
+
+  @Test
   @DisplayName("a handler that fails twice then succeeds gets three deliveries, and the event is not dead-lettered")
   void retriesThenSucceeds() {
     DaprTransport transport = transport(settings);
