@@ -1,5 +1,6 @@
 package dev.taskflow.launcher;
 
+import dev.taskflow.core.kafka.EmbeddedKafkaServer;
 import dev.taskflow.core.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -157,6 +158,99 @@ class LauncherIT {
       "{\"email\":\"ext@example.com\",\"password\":\"integration test pw\"}").statusCode()).isEqualTo(201);
     assertThat(workDir.resolve("taskflow-data/postgres")).doesNotExist();
     stop(process, workDir);
+  }
+
+  /** Registers, then creates, renames, completes and deletes a task; answers its id. */
+  private static String fourChanges(int port, String email) throws Exception {
+    HttpResponse<String> registered = post(port, "/api/v1/auth/register", null,
+      "{\"email\":\"" + email + "\",\"password\":\"integration test pw\"}");
+    String token = field(registered.body(), "token");
+    String id = field(post(port, "/api/v1/tasks", token, "{\"title\":\"Four events\"}").body(), "id");
+    HttpResponse<String> patched = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/api/v1/tasks/" + id)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+      .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"title\":\"Four events, renamed\"}")).build(),
+      HttpResponse.BodyHandlers.ofString());
+    assertThat(patched.statusCode()).isEqualTo(200);
+    assertThat(post(port, "/api/v1/tasks/" + id + "/complete", token, "").statusCode()).isEqualTo(200);
+    HttpResponse<String> deleted = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+      + "/api/v1/tasks/" + id)).header("Authorization", "Bearer " + token).DELETE().build(),
+      HttpResponse.BodyHandlers.ofString());
+    assertThat(deleted.statusCode()).isEqualTo(204);
+    // the same four come back from the history, oldest first
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String history;
+    do {
+      Thread.sleep(200);
+      history = get(port, "/api/v1/tasks/" + id + "/events", token).body();
+    } while (!history.contains("taskflow.task.deleted") && System.nanoTime() < deadline);
+    assertThat(typesIn(history)).containsExactly(FOUR);
+    return id;
+  }
+
+  static final String[] FOUR = {"taskflow.task.created", "taskflow.task.updated", "taskflow.task.completed",
+    "taskflow.task.deleted"};
+
+  private static List<String> typesIn(String text) {
+    List<String> types = new ArrayList<>();
+    Matcher m = Pattern.compile("\"type\":\"(taskflow\\.[a-z.]+)\"").matcher(text);
+    while (m.find()) {
+      types.add(m.group(1));
+    }
+    return types;
+  }
+
+  /** Kafka's own console consumer, run as its own process, reading a topic from the beginning. */
+  private static String consoleConsumer(String bootstrap, String topic, int messages, Path workDir) throws Exception {
+    Path out = workDir.resolve("console-consumer.out");
+    Process consumer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-cp", System.getProperty("java.class.path"), "org.apache.kafka.tools.consumer.ConsoleConsumer",
+      "--bootstrap-server", bootstrap, "--topic", topic, "--from-beginning", "--max-messages",
+      Integer.toString(messages), "--timeout-ms", "60000", "--property", "print.key=true")
+      .redirectErrorStream(false)
+      .redirectOutput(out.toFile())
+      .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("console-consumer.err").toFile()))
+      .start();
+    assertThat(consumer.waitFor(90, TimeUnit.SECONDS)).as("console consumer finished").isTrue();
+    return Files.readString(out);
+  }
+
+  @Test
+  @DisplayName("the README's run: four changes are four CloudEvents in order on task-events, as Kafka's console consumer reads them")
+  void fourEventsOnTheEmbeddedBroker(@TempDir Path workDir) throws Exception {
+    int port = TestDatabase.freePort();
+    int kafkaPort = TestDatabase.freePort();
+    Process process = start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
+      "TASKFLOW_KAFKA_EMBEDDED_PORT", Integer.toString(kafkaPort)));
+    awaitReady(port, process);
+    fourChanges(port, "console@example.com");
+    String consumed = consoleConsumer("127.0.0.1:" + kafkaPort, "task-events", 4, workDir);
+    assertThat(typesIn(consumed)).containsExactly(FOUR);
+    assertThat(consumed.lines().filter(line -> line.contains("\"specversion\":\"1.0\""))).hasSize(4);
+    stop(process, workDir);
+
+    // replay-audit on the same data: the log is complete already, and identical to the topic
+    Process replay = start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
+      "TASKFLOW_KAFKA_EMBEDDED_PORT", Integer.toString(kafkaPort)), "replay-audit");
+    assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(replay.exitValue()).isZero();
+    assertThat(Files.readString(workDir.resolve("taskflow.log")))
+      .contains("replay-audit: read 4 events, appended 0, already logged 4 (0 different)");
+  }
+
+  @Test
+  @DisplayName("the same against an external broker given by TASKFLOW_KAFKA_BOOTSTRAP, with no embedded one")
+  void fourEventsOnAnExternalBroker(@TempDir Path workDir) throws Exception {
+    try (EmbeddedKafkaServer external = EmbeddedKafkaServer.temporary()) {
+      int port = TestDatabase.freePort();
+      Process process = start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
+        "TASKFLOW_KAFKA_BOOTSTRAP", external.bootstrapServers()));
+      awaitReady(port, process);
+      fourChanges(port, "external@example.com");
+      assertThat(typesIn(consoleConsumer(external.bootstrapServers(), "task-events", 4, workDir)))
+        .containsExactly(FOUR);
+      assertThat(workDir.resolve("taskflow-data/kafka")).doesNotExist();
+      stop(process, workDir);
+    }
   }
 
   @Test
