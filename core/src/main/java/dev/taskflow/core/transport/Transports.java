@@ -1,5 +1,7 @@
 package dev.taskflow.core.transport;
 
+import dev.taskflow.core.dapr.DaprSettings;
+import dev.taskflow.core.dapr.DaprTransport;
 import dev.taskflow.core.eventbus.EventBusTransport;
 import dev.taskflow.core.kafka.KafkaSettings;
 import dev.taskflow.core.kafka.KafkaTransport;
@@ -12,13 +14,14 @@ import java.util.Locale;
 
 /**
  * The transport named by {@code transport}: {@code kafka} (the default; the launcher starts an embedded broker when
- * {@code kafka.bootstrap} is empty), or {@code eventbus} (no broker). Each verticle makes its own, on its own context.
+ * {@code kafka.bootstrap} is empty), {@code dapr} (the sidecar's pub/sub HTTP API), or {@code eventbus} (no broker). Each verticle makes its own, on its own context.
  */
 public final class Transports {
 
   public static final String KAFKA = "kafka";
+  public static final String DAPR = "dapr";
   public static final String EVENTBUS = "eventbus";
-  public static final List<String> KINDS = List.of(KAFKA, EVENTBUS);
+  public static final List<String> KINDS = List.of(KAFKA, DAPR, EVENTBUS);
 
   private Transports() {
   }
@@ -50,6 +53,9 @@ public final class Transports {
     if (KAFKA.equals(kind)) {
       KafkaTransport kafka = KafkaTransport.create(vertx, KafkaSettings.from(config));
       return kafka.start().map(kafka);
+    }
+    if (DAPR.equals(kind)) {
+      return Future.succeededFuture(DaprTransport.create(vertx, DaprSettings.from(config)));
     }
     return Future.succeededFuture(new EventBusTransport(vertx));
   }
