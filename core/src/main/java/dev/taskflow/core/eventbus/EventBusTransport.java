@@ -1,11 +1,14 @@
 package dev.taskflow.core.eventbus;
 
+import dev.taskflow.core.consumer.RetryPolicy;
 import dev.taskflow.core.event.TaskflowEvent;
+import dev.taskflow.core.event.Topics;
 import dev.taskflow.core.transport.EventHandler;
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.EventSubscriber;
 import dev.taskflow.core.transport.OutboxRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -27,10 +30,12 @@ public final class EventBusTransport implements EventPublisher, EventSubscriber 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusTransport.class);
 
   private final Vertx vertx;
+  private final RetryPolicy retry;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
 
-  public EventBusTransport(Vertx vertx) {
+  public EventBusTransport(Vertx vertx, RetryPolicy retry) {
     this.vertx = vertx;
+    this.retry = retry;
   }
 
   public static String address(String topic) {
@@ -51,18 +56,44 @@ public final class EventBusTransport implements EventPublisher, EventSubscriber 
     return Future.succeededFuture();
   }
 
-  /** Events are handled one after another in arrival order; a failed handler is logged, not retried. */
+  /**
+   * Events are handled one after another in arrival order. A failing handler is retried with the consumer retry
+   * policy's backoff; after the last attempt the event is published on {@code topic.<topic>.dlq} and the next one is
+   * handled.
+   */
   @Override
   public Future<Void> subscribe(String topic, String group, EventHandler handler) {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(topic));
     Future<?>[] previous = {Future.succeededFuture()};
     consumer.handler(message -> {
-      TaskflowEvent event = TaskflowEvent.fromJson(message.body());
-      previous[0] = previous[0].eventually(() -> handler.handle(event)
-        .onFailure(e -> LOG.warn("{} could not handle {} {}: {}", group, event.type(), event.id(), e.toString())));
+      JsonObject body = message.body();
+      previous[0] = previous[0].eventually(() -> deliver(topic, group, handler, body, 1));
     });
     consumers.add(consumer);
     return consumer.completion();
+  }
+
+  private Future<Void> deliver(String topic, String group, EventHandler handler, JsonObject body, int attempt) {
+    Future<Void> handled;
+    try {
+      handled = handler.handle(TaskflowEvent.fromJson(body));
+    } catch (RuntimeException notAnEvent) {
+      return deadLetter(topic, group, body, notAnEvent);
+    }
+    return handled.recover(error -> {
+      if (attempt >= retry.attempts()) {
+        return deadLetter(topic, group, body, error);
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(retry.backoff(attempt).toMillis(), id -> later.complete());
+      return later.future().compose(v -> deliver(topic, group, handler, body, attempt + 1));
+    });
+  }
+
+  private Future<Void> deadLetter(String topic, String group, JsonObject body, Throwable error) {
+    LOG.error("Group {} dead-lettered event {} of {}: {}", group, body.getString("id"), topic, error.toString());
+    vertx.eventBus().publish(address(Topics.deadLetter(topic)), body);
+    return Future.succeededFuture();
   }
 
   @Override

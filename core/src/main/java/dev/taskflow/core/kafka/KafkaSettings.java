@@ -1,5 +1,6 @@
 package dev.taskflow.core.kafka;
 
+import dev.taskflow.core.consumer.RetryPolicy;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -71,10 +72,6 @@ public record KafkaSettings(
 
   /** The wait before attempt {@code attempt + 1}, after {@code attempt} (1-based) failed. */
   public Duration backoff(int attempt) {
-    long millis = retryInitial.toMillis();
-    for (int i = 1; i < attempt && millis < retryMax.toMillis(); i++) {
-      millis *= 2;
-    }
-    return Duration.ofMillis(Math.min(millis, retryMax.toMillis()));
+    return new RetryPolicy(retryAttempts, retryInitial, retryMax).backoff(attempt);
   }
 }

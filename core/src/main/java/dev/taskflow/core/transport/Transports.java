@@ -1,5 +1,6 @@
 package dev.taskflow.core.transport;
 
+import dev.taskflow.core.consumer.RetryPolicy;
 import dev.taskflow.core.dapr.DaprSettings;
 import dev.taskflow.core.dapr.DaprTransport;
 import dev.taskflow.core.eventbus.EventBusTransport;
@@ -57,6 +58,6 @@ public final class Transports {
     if (DAPR.equals(kind)) {
       return Future.succeededFuture(DaprTransport.create(vertx, DaprSettings.from(config)));
     }
-    return Future.succeededFuture(new EventBusTransport(vertx));
+    return Future.succeededFuture(new EventBusTransport(vertx, RetryPolicy.from(config)));
   }
 }

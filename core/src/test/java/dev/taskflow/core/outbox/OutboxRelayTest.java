@@ -194,6 +194,37 @@ class OutboxRelayTest {
   }
 
   @Test
+  @DisplayName("housekeeping prunes rows published before the retention and reports the lag")
+  void housekeeping() throws Exception {
+    broker.down = true;
+    OutboxRelay relay = new OutboxRelay(vertx, pool, broker,
+      new RelaySettings(100, java.time.Duration.ofMinutes(1), java.time.Duration.ZERO, java.time.Duration.ofMillis(100)));
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    relay.bindMetrics(registry);
+    UUID user = newUser();
+    append(user, "a");
+    append(user, "b");
+    await(relay.housekeeping());
+    assertThat(registry.get("taskflow_outbox_unpublished_rows").gauge().value()).isEqualTo(2);
+    assertThat(registry.get("taskflow_outbox_lag_seconds").gauge().value()).isGreaterThanOrEqualTo(0);
+
+    broker.down = false;
+    vertx.runOnContext(v -> relay.setActive(true));
+    eventually(() -> broker.published.size() >= 2, "published");
+    eventually(() -> {
+      try {
+        return unpublished() == 0;
+      } catch (Exception e) {
+        return false;
+      }
+    }, "marked published");
+    await(relay.housekeeping());
+    assertThat(await(pool.query("SELECT count(*) FROM outbox").execute()).iterator().next().getLong(0)).isZero();
+    assertThat(registry.get("taskflow_outbox_unpublished_rows").gauge().value()).isZero();
+    assertThat(registry.get("taskflow_outbox_published").functionCounter().count()).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("of two relays on one database only the leader publishes; the standby takes over when it goes")
   void leaderElection() throws Exception {
     RecordingPublisher second = new RecordingPublisher();
