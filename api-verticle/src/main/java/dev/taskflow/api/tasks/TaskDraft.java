@@ -1,5 +1,7 @@
 package dev.taskflow.api.tasks;
 
+import dev.taskflow.core.tasks.Task;
+
 import dev.taskflow.api.http.Problem;
 import io.vertx.core.json.JsonObject;
 

@@ -1,5 +1,7 @@
 package dev.taskflow.api.tasks;
 
+import dev.taskflow.core.tasks.Task;
+
 import dev.taskflow.api.accounts.CurrentUser;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -1,11 +1,11 @@
 package dev.taskflow.api.tasks;
 
+import dev.taskflow.core.tasks.Task;
+
 /** The SQL of the tasks repository. Every statement is scoped to one user. */
 final class TaskSql {
 
-  static final String COLUMNS = """
-    id, user_id, title, description, status, priority, tags, due_at, timezone, completed_at, created_at,
-    updated_at, version""";
+  static final String COLUMNS = Task.COLUMNS;
 
   static final String INSERT = """
     INSERT INTO tasks (id, user_id, title, description, priority, tags, due_at, timezone)

@@ -1,4 +1,4 @@
-package dev.taskflow.api.tasks;
+package dev.taskflow.core.tasks;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** A task as stored and as the API and the events show it. */
+/**
+ * A task as stored and as the API and the events show it (the {@code task} snapshot in every task event's data).
+ * Recurring instances carry their series and the occurrence they stand for.
+ */
 public record Task(
   UUID id,
   UUID userId,
@@ -23,12 +26,19 @@ public record Task(
   OffsetDateTime completedAt,
   OffsetDateTime createdAt,
   OffsetDateTime updatedAt,
-  int version) {
+  int version,
+  UUID seriesId,
+  OffsetDateTime occurrenceAt) {
 
   public static final String OPEN = "open";
   public static final String COMPLETED = "completed";
 
-  static Task from(Row row) {
+  /** The columns {@link #from} reads, in SQL. */
+  public static final String COLUMNS = """
+    id, user_id, title, description, status, priority, tags, due_at, timezone, completed_at, created_at,
+    updated_at, version, series_id, occurrence_at""";
+
+  public static Task from(Row row) {
     String[] tags = row.getArrayOfStrings("tags");
     return new Task(
       row.getUUID("id"),
@@ -43,7 +53,9 @@ public record Task(
       row.getOffsetDateTime("completed_at"),
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"),
-      row.getInteger("version"));
+      row.getInteger("version"),
+      row.getUUID("series_id"),
+      row.getOffsetDateTime("occurrence_at"));
   }
 
   /** The strong entity tag of this version. */
@@ -64,10 +76,12 @@ public record Task(
       .put("completedAt", instant(completedAt))
       .put("createdAt", instant(createdAt))
       .put("updatedAt", instant(updatedAt))
-      .put("version", version);
+      .put("version", version)
+      .put("seriesId", seriesId == null ? null : seriesId.toString())
+      .put("occurrenceAt", instant(occurrenceAt));
   }
 
-  static String instant(OffsetDateTime time) {
+  public static String instant(OffsetDateTime time) {
     return time == null ? null : time.toInstant().toString();
   }
 }
