@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * {@code java -jar taskflow-bench.jar [--connections N] [--seconds S] ...}: creates tasks through
+ * {@code java -jar taskflow-bench.jar [api] [--connections N] [--seconds S] ...}: creates tasks through
  * {@code POST /api/v1/tasks}, then through {@link TaskRepository#create} directly on a pool (the very transaction the
  * API runs, outbox event included), with the same closed-loop concurrency, and prints both, their ratio and a check
- * of the outbox contract. See {@link BenchOptions#USAGE}.
+ * of the outbox contract. {@code backbone} runs the {@link BackboneBench} instead. See {@link BenchOptions#USAGE}.
  */
 public final class Bench {
 
@@ -54,7 +54,9 @@ public final class Bench {
     }
     int code;
     try {
-      code = new Bench(options, System.out).run();
+      code = options.backbone()
+        ? new BackboneBench(options, System.out).run()
+        : new Bench(options, System.out).run();
     } catch (Exception e) {
       System.err.println("The bench could not run: " + e);
       code = 1;
@@ -73,7 +75,7 @@ public final class Bench {
       Pool pool = dbUrl == null ? null : Database.pool(driver, new DatabaseSettings(dbUrl, options.connections()));
       try {
         report.line("target", local != null
-          ? "self-contained: API verticle at " + url + " (its own pool: " + local.apiPoolSize()
+          ? "self-contained: API verticle at " + url + " (its own pool: " + local.poolSize()
             + " connections), temporary embedded PostgreSQL in " + local.root()
           : "the server at " + url + (dbUrl == null ? "" : ", its database at " + where(dbUrl)));
         return measure(driver, api, pool);
@@ -99,11 +101,11 @@ public final class Bench {
       + "commit, so one user's creates commit one at a time");
     UserCounts before = pool == null ? null : Await.result(UserCounts.read(pool, userId), SETUP_LIMIT);
 
-    LoadLoop loop = new LoadLoop(driver, options.connections(),
+    LoadLoop loop = LoadLoop.closed(driver, options.connections(),
       Duration.ofSeconds(options.warmupSeconds()), Duration.ofSeconds(options.seconds()));
     TaskWorkload workload = new TaskWorkload();
 
-    progress("HTTP phase: " + phaseTimes());
+    report.progress("HTTP phase: " + phaseTimes());
     LoadResult http = Await.result(loop.run("HTTP  POST /api/v1/tasks",
       () -> api.createTask(token, workload.nextBody())), phaseLimit());
     report.phase(http, options.connections() + " connections (pool max), HTTP/1.1 keep-alive, "
@@ -112,10 +114,10 @@ public final class Bench {
       out.println();
       report.line("DB phase", "skipped: give --db-url postgresql://user:pass@127.0.0.1:5432/db (the server's "
         + "database) to run it and the outbox check");
-      return verdict(http.clean());
+      return report.verdict(http.clean());
     }
 
-    progress("DB phase: " + phaseTimes());
+    report.progress("DB phase: " + phaseTimes());
     TaskRepository repository = new TaskRepository(pool, new OutboxWriter("bench"));
     LoadResult db = Await.result(loop.run("DB    TaskRepository.create",
       () -> repository.create(userId, workload.nextDraft(), UUID.randomUUID().toString())), phaseLimit());
@@ -126,7 +128,7 @@ public final class Bench {
     UserCounts after = Await.result(UserCounts.read(pool, userId), SETUP_LIMIT);
     OutboxCheck check = new OutboxCheck(before, after, http.succeeded() + db.succeeded());
     report.check(check);
-    return verdict(http.clean() && db.clean() && check.holds());
+    return report.verdict(http.clean() && db.clean() && check.holds());
   }
 
   private Future<String> token(ApiClient api) {
@@ -141,13 +143,8 @@ public final class Bench {
   }
 
   private LocalServer startLocal() throws Exception {
-    progress("starting a temporary embedded PostgreSQL (fsync on, synchronous_commit on) and the API verticle");
+    report.progress("starting a temporary embedded PostgreSQL (fsync on, synchronous_commit on) and the API verticle");
     return LocalServer.start();
-  }
-
-  private int verdict(boolean ok) {
-    report.line("result", ok ? "OK" : "FAILED: errors above");
-    return ok ? 0 : 1;
   }
 
   private Duration phaseLimit() {
@@ -156,10 +153,6 @@ public final class Bench {
 
   private String phaseTimes() {
     return options.warmupSeconds() + " s warm-up, " + options.seconds() + " s measured";
-  }
-
-  private void progress(String what) {
-    out.println(".. " + what);
   }
 
   /** host:port/database of a database URL, without its credentials. */

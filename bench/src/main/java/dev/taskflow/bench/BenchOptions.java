@@ -5,11 +5,16 @@ import java.net.URI;
 import java.net.UnknownHostException;
 
 /**
- * The harness's command line, parsed by hand.
+ * The harness's command line, parsed by hand: an optional benchmark name ({@code api}, the default, or
+ * {@code backbone}), then options.
  *
- * @param connections   concurrent HTTP connections, and in-flight transactions in the database phase
+ * @param benchmark     {@link #API} or {@link #BACKBONE}
+ * @param connections   concurrent HTTP connections, and in-flight transactions in the database phase; for the
+ *                      backbone, the writers' pool
  * @param seconds       length of each measured window
  * @param warmupSeconds length of each warm-up, not measured
+ * @param rate          backbone: task writes started per second
+ * @param users         backbone: users the writes are spread over
  * @param url           a running server to drive; null means "start one in this process"
  * @param token         a bearer token for {@code url}
  * @param email         an account to log in with at {@code url}
@@ -17,20 +22,24 @@ import java.net.UnknownHostException;
  * @param dbUrl         the database of the server at {@code url}, for the database phase and the outbox check
  * @param help          print the usage and stop
  */
-record BenchOptions(int connections, int seconds, int warmupSeconds, URI url, String token, String email,
-                    String password, String dbUrl, boolean help) {
+record BenchOptions(String benchmark, int connections, int seconds, int warmupSeconds, int rate, int users, URI url,
+                    String token, String email, String password, String dbUrl, boolean help) {
+
+  static final String API = "api";
+  static final String BACKBONE = "backbone";
 
   /** The embedded PostgreSQL allows 200 connections; the API's own pool and the harness's checks need some. */
   static final int MAX_EMBEDDED_CONNECTIONS = 150;
 
   static final String USAGE = """
-    Usage: java -jar taskflow-bench.jar [options]
+    Usage: java -jar taskflow-bench.jar [api] [options]
+           java -jar taskflow-bench.jar backbone [options]
 
-    Drives POST /api/v1/tasks over HTTP, then runs the same transaction (TaskRepository.create with its outbox
-    event) directly on a connection pool, both closed-loop with the same concurrency, and compares the two.
-    By default everything runs in this process: a temporary embedded PostgreSQL (fsync and synchronous commits
-    on) and the API verticle on a free loopback port; both are removed at the end. Only loopback targets are
-    accepted.
+    api (the default) drives POST /api/v1/tasks over HTTP, then runs the same transaction (TaskRepository.create
+    with its outbox event) directly on a connection pool, both closed-loop with the same concurrency, and compares
+    the two. By default everything runs in this process: a temporary embedded PostgreSQL (fsync and synchronous
+    commits on) and the API verticle on a free loopback port; both are removed at the end. Only loopback targets
+    are accepted.
 
       --connections N       concurrent connections / in-flight transactions (default 50)
       --seconds S           measured seconds per phase (default 10)
@@ -41,27 +50,52 @@ record BenchOptions(int connections, int seconds, int warmupSeconds, URI url, St
                             (neither --token nor --email: a fresh account is registered)
       --db-url URL          postgresql://user:pass@127.0.0.1:5432/db of the server at --url; without it the
                             database phase and the outbox check are skipped
+
+    backbone measures the event backbone, all in this process: a temporary embedded PostgreSQL (fsync and
+    synchronous commits on), a temporary embedded Kafka broker, the outbox relay (Kafka, acks=all) and the audit
+    verticle. Task creates (TaskRepository.create, the API's transaction) start open-loop at --rate per second,
+    round-robin over --users users, and the run prints the achieved write rate, the relay's throughput, commit ->
+    broker acknowledgement and commit -> event_log row latencies, and checks that every committed event was
+    acknowledged and logged.
+
+      --rate R              task writes started per second (default 1000)
+      --users U             users the writes are spread over (default 100)
+      --connections N       the writers' pool: transactions in flight at most (default 50)
+      --seconds S           measured seconds (default 10)
+      --warmup-seconds W    unmeasured warm-up seconds (default 3)
+
       --help                this text
 
-    Exit code: 0 when every request succeeded and the outbox check holds, 1 otherwise, 2 for bad arguments.
+    Exit code: 0 when every call succeeded and the checks hold (api: the outbox check; backbone: as many events
+    acknowledged and logged as were committed), 1 otherwise, 2 for bad arguments.
     """;
 
   static BenchOptions parse(String[] args) {
+    String benchmark = API;
+    int first = 0;
+    if (args.length > 0 && (API.equals(args[0]) || BACKBONE.equals(args[0]))) {
+      benchmark = args[0];
+      first = 1;
+    }
     int connections = 50;
     int seconds = 10;
     int warmup = 3;
+    Integer rate = null;
+    Integer users = null;
     URI url = null;
     String token = null;
     String email = null;
     String password = null;
     String dbUrl = null;
     boolean help = false;
-    for (int i = 0; i < args.length; i++) {
+    for (int i = first; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
         case "--connections" -> connections = number(args, ++i, arg, 1, 1000);
         case "--seconds" -> seconds = number(args, ++i, arg, 1, 3600);
         case "--warmup-seconds" -> warmup = number(args, ++i, arg, 0, 600);
+        case "--rate" -> rate = number(args, ++i, arg, 1, 20_000);
+        case "--users" -> users = number(args, ++i, arg, 1, 10_000);
         case "--url" -> url = serverUrl(value(args, ++i, arg));
         case "--token" -> token = value(args, ++i, arg);
         case "--email" -> email = value(args, ++i, arg);
@@ -70,6 +104,15 @@ record BenchOptions(int connections, int seconds, int warmupSeconds, URI url, St
         case "--help", "-h" -> help = true;
         default -> throw new IllegalArgumentException("Unknown argument: " + arg);
       }
+    }
+    boolean backbone = BACKBONE.equals(benchmark);
+    if (backbone && (url != null || token != null || email != null || password != null || dbUrl != null)) {
+      throw new IllegalArgumentException("--url, --token, --email, --password and --db-url are options of the api "
+        + "benchmark; the backbone benchmark runs self-contained");
+    }
+    if (!backbone && (rate != null || users != null)) {
+      throw new IllegalArgumentException("--rate and --users are options of the backbone benchmark: "
+        + "java -jar taskflow-bench.jar backbone --rate N --users U");
     }
     if (url == null && (token != null || email != null || password != null || dbUrl != null)) {
       throw new IllegalArgumentException("--token, --email, --password and --db-url go with --url; "
@@ -85,11 +128,16 @@ record BenchOptions(int connections, int seconds, int warmupSeconds, URI url, St
       throw new IllegalArgumentException("--connections is at most " + MAX_EMBEDDED_CONNECTIONS
         + " against the embedded PostgreSQL (it allows 200 connections in all)");
     }
-    return new BenchOptions(connections, seconds, warmup, url, token, email, password, dbUrl, help);
+    return new BenchOptions(benchmark, connections, seconds, warmup, rate == null ? 1000 : rate,
+      users == null ? 100 : users, url, token, email, password, dbUrl, help);
   }
 
   boolean selfContained() {
     return url == null;
+  }
+
+  boolean backbone() {
+    return BACKBONE.equals(benchmark);
   }
 
   private static String value(String[] args, int i, String flag) {

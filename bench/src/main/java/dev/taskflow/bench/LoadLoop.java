@@ -14,14 +14,17 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * The closed-loop driver both phases share. {@code concurrency} workers each make a call, wait for its answer and make
- * the next, first for a warm-up and then for a measured window, both ended by timers. Only answers that arrive inside
- * the window count towards the figures; a failed call is an error, never a latency. When the window closes no worker
- * starts another call, and the run ends when the last answer is in, or after {@link #DRAIN} at the latest (calls still
- * out then are reported as unfinished), so a run is bounded whatever the target does.
+ * The driver every phase shares, in one of two pacings. {@link #closed Closed loop}: {@code concurrency} workers each
+ * make a call, wait for its answer and make the next. {@link #open Open loop}: calls start at a fixed rate whether or
+ * not earlier ones have answered, so a slow target piles up calls in flight instead of slowing the load down. Either
+ * way, first for a warm-up and then for a measured window, both ended by timers. Only answers that arrive inside the
+ * window count towards the figures; a failed call is an error, never a latency. When the window closes no further
+ * call starts, and the run ends when the last answer is in, or after {@link #DRAIN} at the latest (calls still out
+ * then are reported as unfinished), so a run is bounded whatever the target does.
  *
- * <p>Latencies are what a client with {@code concurrency} connections sees, in closed loop: a stall holds back the
- * next calls rather than queueing them, so they are not corrected for coordinated omission.
+ * <p>Closed-loop latencies are what a client with {@code concurrency} connections sees: a stall holds back the next
+ * calls rather than queueing them, so they are not corrected for coordinated omission. Open-loop latencies are timed
+ * from the moment the schedule said the call should start, so a generator that falls behind shows up in them.
  */
 final class LoadLoop {
 
@@ -30,17 +33,29 @@ final class LoadLoop {
 
   private final Vertx vertx;
   private final int concurrency;
+  private final int rate;
   private final Duration warmup;
   private final Duration window;
 
-  LoadLoop(Vertx vertx, int concurrency, Duration warmup, Duration window) {
+  private LoadLoop(Vertx vertx, int concurrency, int rate, Duration warmup, Duration window) {
     this.vertx = vertx;
     this.concurrency = concurrency;
+    this.rate = rate;
     this.warmup = warmup;
     this.window = window;
   }
 
-  /** Runs {@code call} in closed loop; the future completes once the run is over, never with a failure. */
+  /** {@code concurrency} workers, each with one call out at a time. */
+  static LoadLoop closed(Vertx vertx, int concurrency, Duration warmup, Duration window) {
+    return new LoadLoop(vertx, concurrency, 0, warmup, window);
+  }
+
+  /** {@code rate} calls started per second, evenly spaced, however many are still out. */
+  static LoadLoop open(Vertx vertx, int rate, Duration warmup, Duration window) {
+    return new LoadLoop(vertx, 0, rate, warmup, window);
+  }
+
+  /** Runs {@code call} as paced; the future completes once the run is over, never with a failure. */
   Future<LoadResult> run(String name, Supplier<Future<?>> call) {
     Promise<LoadResult> done = Promise.promise();
     Context context = vertx.getOrCreateContext();
@@ -50,7 +65,7 @@ final class LoadLoop {
 
   private enum Phase { WARMUP, MEASURE, DRAIN }
 
-  /** One run's state. Workers issue calls on {@code context}; answers may arrive on other threads. */
+  /** One run's state. Calls start on {@code context}; answers may arrive on other threads. */
   private final class Run {
 
     private final String name;
@@ -62,12 +77,17 @@ final class LoadLoop {
     private final LongAdder errorsInWindow = new LongAdder();
     private final LongAdder errorsOutside = new LongAdder();
     private final ErrorSamples samples = new ErrorSamples();
-    private final AtomicInteger working = new AtomicInteger();
+    private final AtomicInteger outstanding = new AtomicInteger();
     private volatile Phase phase;
     private long windowStart;
     private long windowEnd;
+    private long startedInWindow;
+    private long inFlightAtClose;
     private Histogram inWindow;
-    private long drainTimer;
+    private long drainTimer = -1;
+    private long pacer = -1;
+    private long scheduleStart;
+    private long scheduled;
 
     Run(String name, Supplier<Future<?>> call, Context context, Promise<LoadResult> done) {
       this.name = name;
@@ -83,9 +103,13 @@ final class LoadLoop {
         phase = Phase.WARMUP;
         vertx.setTimer(warmup.toMillis(), t -> openWindow());
       }
-      working.set(concurrency);
-      for (int i = 0; i < concurrency; i++) {
-        next();
+      if (rate > 0) {
+        scheduleStart = System.nanoTime();
+        pacer = vertx.setPeriodic(1, t -> startDueCalls());
+      } else {
+        for (int i = 0; i < concurrency; i++) {
+          issue(System.nanoTime());
+        }
       }
     }
 
@@ -100,19 +124,27 @@ final class LoadLoop {
       phase = Phase.DRAIN;
       windowEnd = System.nanoTime();
       inWindow = latencies.getIntervalHistogram();
+      inFlightAtClose = outstanding.get();
+      vertx.cancelTimer(pacer);
       drainTimer = vertx.setTimer(DRAIN.toMillis(), t -> finish());
+      finishIfDrained();
     }
 
-    /** One worker's next call, or its end once the window has closed. */
-    private void next() {
-      if (phase == Phase.DRAIN) {
-        if (working.decrementAndGet() == 0) {
-          vertx.cancelTimer(drainTimer);
-          finish();
-        }
-        return;
+    /** Open loop: starts every call the schedule has made due by now, each timed from its scheduled moment. */
+    private void startDueCalls() {
+      long due = (System.nanoTime() - scheduleStart) * rate / 1_000_000_000L;
+      while (scheduled < due && phase != Phase.DRAIN) {
+        issue(scheduleStart + scheduled * 1_000_000_000L / rate);
+        scheduled++;
       }
-      long started = System.nanoTime();
+    }
+
+    /** Starts one call; {@code from} is the moment its latency is measured from. */
+    private void issue(long from) {
+      outstanding.incrementAndGet();
+      if (phase == Phase.MEASURE) {
+        startedInWindow++;
+      }
       Future<?> answer;
       try {
         answer = call.get();
@@ -120,18 +152,28 @@ final class LoadLoop {
         answer = Future.failedFuture(e);
       }
       answer.onComplete(result -> {
-        record(result, started);
+        record(result, from);
+        outstanding.decrementAndGet();
         // always through the context: a call that fails at once must not recurse
-        context.runOnContext(v -> next());
+        context.runOnContext(v -> answered());
       });
     }
 
-    private void record(AsyncResult<?> result, long started) {
+    /** A closed-loop worker makes its next call; once the window has closed, the last answer ends the run. */
+    private void answered() {
+      if (phase == Phase.DRAIN) {
+        finishIfDrained();
+      } else if (rate == 0) {
+        issue(System.nanoTime());
+      }
+    }
+
+    private void record(AsyncResult<?> result, long from) {
       boolean counted = phase == Phase.MEASURE;
       if (result.succeeded()) {
         succeeded.increment();
         if (counted) {
-          latencies.recordValue(Math.max(1, (System.nanoTime() - started) / 1_000));
+          latencies.recordValue(Math.max(1, (System.nanoTime() - from) / 1_000));
         }
       } else {
         samples.add(result.cause());
@@ -139,9 +181,17 @@ final class LoadLoop {
       }
     }
 
+    private void finishIfDrained() {
+      if (outstanding.get() == 0) {
+        finish();
+      }
+    }
+
     private void finish() {
-      done.tryComplete(new LoadResult(name, concurrency, warmup, Duration.ofNanos(windowEnd - windowStart), inWindow,
-        errorsInWindow.sum(), errorsOutside.sum(), working.get(), succeeded.sum(), samples.snapshot()));
+      vertx.cancelTimer(drainTimer);
+      done.tryComplete(new LoadResult(name, rate, Duration.ofNanos(windowEnd - windowStart), windowStart, inWindow,
+        errorsInWindow.sum(), errorsOutside.sum(), outstanding.get(), startedInWindow, inFlightAtClose,
+        succeeded.sum(), samples.snapshot()));
     }
   }
 }

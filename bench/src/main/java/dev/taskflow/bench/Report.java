@@ -1,10 +1,15 @@
 package dev.taskflow.bench;
 
+import org.HdrHistogram.Histogram;
+
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 
-/** Prints the figures: one block per phase, the API-against-database comparison, the outbox check. */
+/**
+ * Prints the figures: one block per phase, the API-against-database comparison, the outbox check, the event
+ * backbone's latencies and counts.
+ */
 final class Report {
 
   private static final String LABEL = "  %-13s ";
@@ -17,6 +22,17 @@ final class Report {
 
   void line(String label, String text) {
     out.println(String.format(Locale.ROOT, "%-14s ", label) + text);
+  }
+
+  /** A step of the run, so a long set-up or drain is not mistaken for a hang. */
+  void progress(String what) {
+    out.println(".. " + what);
+  }
+
+  /** The last line, and the exit code it stands for. */
+  int verdict(boolean ok) {
+    line("result", ok ? "OK" : "FAILED: errors above");
+    return ok ? 0 : 1;
   }
 
   void machine() {
@@ -33,9 +49,13 @@ final class Report {
         + "%d unfinished)", result.ok(), result.errorsInWindow(), result.window().toNanos() / 1e9,
       result.errorsOutside(), result.unfinished()));
     row("throughput", String.format(Locale.ROOT, "%.1f req/s", result.throughput()));
+    if (result.openLoop()) {
+      row("pacing", String.format(Locale.ROOT, "open loop at %d/s: %d started in the window (%.1f/s), %d in flight "
+        + "when it closed", result.rate(), result.startedInWindow(), result.startedInWindow() / result.seconds(),
+        result.inFlightAtClose()));
+    }
     if (result.ok() > 0) {
-      row("latency ms", String.format(Locale.ROOT, "p50 %.2f   p90 %.2f   p99 %.2f   p99.9 %.2f   max %.2f",
-        result.millis(50), result.millis(90), result.millis(99), result.millis(99.9), result.maxMillis()));
+      row("latency ms", percentiles(result.latencyMicros()));
     }
     for (Map.Entry<String, Long> error : result.errorSamples().entrySet()) {
       row("error", String.format(Locale.ROOT, "%d x %s", error.getValue(), error.getKey()));
@@ -56,7 +76,15 @@ final class Report {
     line("outbox check", check.describe() + "  " + (check.holds() ? "OK" : "MISMATCH"));
   }
 
-  private void row(String label, String text) {
+  /** p50 to max of a histogram of microseconds, in milliseconds. */
+  static String percentiles(Histogram micros) {
+    return String.format(Locale.ROOT, "p50 %.2f   p90 %.2f   p99 %.2f   p99.9 %.2f   max %.2f",
+      micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(90) / 1000.0,
+      micros.getValueAtPercentile(99) / 1000.0, micros.getValueAtPercentile(99.9) / 1000.0,
+      micros.getMaxValue() / 1000.0);
+  }
+
+  void row(String label, String text) {
     out.println(String.format(Locale.ROOT, LABEL, label) + text);
   }
 

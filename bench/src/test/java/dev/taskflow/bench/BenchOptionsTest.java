@@ -16,9 +16,40 @@ class BenchOptionsTest {
     BenchOptions options = BenchOptions.parse(new String[0]);
 
     assertThat(options.selfContained()).isTrue();
+    assertThat(options.backbone()).isFalse();
     assertThat(options.connections()).isEqualTo(50);
     assertThat(options.seconds()).isEqualTo(10);
     assertThat(options.warmupSeconds()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("backbone runs the event-backbone benchmark: 1000 writes/s over 100 users unless told otherwise")
+  void backbone() {
+    BenchOptions defaults = BenchOptions.parse(new String[]{"backbone"});
+    BenchOptions tuned = BenchOptions.parse(new String[]{"backbone", "--rate", "500", "--users", "20", "--seconds",
+      "5", "--warmup-seconds", "1"});
+
+    assertThat(defaults.backbone()).isTrue();
+    assertThat(defaults.rate()).isEqualTo(1000);
+    assertThat(defaults.users()).isEqualTo(100);
+    assertThat(defaults.seconds()).isEqualTo(10);
+    assertThat(defaults.warmupSeconds()).isEqualTo(3);
+    assertThat(tuned.rate()).isEqualTo(500);
+    assertThat(tuned.users()).isEqualTo(20);
+    assertThat(tuned.seconds()).isEqualTo(5);
+    assertThat(tuned.warmupSeconds()).isEqualTo(1);
+    assertThat(BenchOptions.parse(new String[]{"api", "--connections", "8"}).connections()).isEqualTo(8);
+  }
+
+  @Test
+  @DisplayName("Each benchmark refuses the other's options")
+  void optionsBelongToTheirBenchmark() {
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--rate", "500"})).hasMessageContaining("backbone");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"api", "--users", "5"})).hasMessageContaining("backbone");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"backbone", "--url", "http://localhost:8080"}))
+      .hasMessageContaining("self-contained");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"backbone", "--rate", "0"}))
+      .hasMessageContaining("between 1 and 20000");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.taskflow.core.kafka;
 
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.event.Topics;
+import dev.taskflow.core.transport.BatchEventHandler;
 import dev.taskflow.core.transport.EventHandler;
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.EventSubscriber;
@@ -23,17 +24,21 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * The Kafka transport: publishes outbox records with an idempotent producer ({@code acks=all}) and delivers a topic's
- * events to a handler, one at a time and in order, committing each offset only after the handler succeeded.
+ * events to a handler in order within each partition (concurrently across partitions, in batches when the handler
+ * takes them), committing each offset only after the handler succeeded.
  *
  * <p>Records: key = the user id, value = the structured-mode CloudEvent JSON, header
  * {@code content-type: application/cloudevents+json}. A handler that fails is retried with exponential backoff
@@ -50,8 +55,12 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   public static final String CONTENT_TYPE_HEADER = "content-type";
   public static final String DLQ_REASON_HEADER = "taskflow-dlq-reason";
   public static final String DLQ_SOURCE_HEADER = "taskflow-dlq-source";
-  /** How many records one poll may bring; they are handled one by one before the next poll. */
-  static final int MAX_POLL_RECORDS = 50;
+  /** How many records one poll may bring. */
+  static final int MAX_POLL_RECORDS = 200;
+  /** Records a subscription has fetched and not yet handled, over all its partitions. */
+  static final int MAX_BUFFERED = 400;
+  /** The most records of one partition handed to a {@link BatchEventHandler} at once. */
+  static final int MAX_BATCH = 100;
   private static final long CHECK_TIMEOUT_MS = 3_000;
   /** How long closing waits for unacknowledged sends; what is still unsent then stays in the outbox. */
   private static final long PRODUCER_CLOSE_MS = 5_000;
@@ -192,9 +201,11 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   }
 
   /**
-   * One consumer in one group on one topic. The stream is driven by demand: one record is fetched, handled (with
-   * retries, or dead-lettered), its offset committed, then the next one is fetched. While a record is being handled
-   * nothing else is delivered, so every partition is processed in order.
+   * One consumer in one group on one topic. Records are handled in order within each partition and concurrently
+   * across partitions: each partition has a lane that takes whatever has queued up for it (up to
+   * {@link #MAX_BATCH}), hands it to a {@link BatchEventHandler} as one batch (or record by record to a plain
+   * handler), commits the offset after it, and goes on. At most {@link #MAX_BUFFERED} records are fetched and not yet
+   * done, so a partition stuck in retries holds back only what it has buffered.
    */
   private final class Subscription {
 
@@ -203,6 +214,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     private final String group;
     private final EventHandler handler;
     private final KafkaConsumer<String, String> consumer;
+    private final Map<TopicPartition, Lane> lanes = new HashMap<>();
     private volatile boolean closed;
 
     Subscription(String topic, String group, EventHandler handler) {
@@ -216,27 +228,142 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     Future<Void> start() {
       consumer.pause();
       consumer.exceptionHandler(error -> LOG.warn("Consumer of {} in group {} failed", topic, group, error));
+      consumer.partitionsRevokedHandler(this::revoked);
       consumer.handler(this::onRecord);
       return consumer.subscribe(topic)
         .onSuccess(v -> {
           LOG.info("Group {} subscribed to {}", group, topic);
-          consumer.fetch(1);
+          consumer.fetch(MAX_BUFFERED);
         });
     }
 
     private void onRecord(KafkaConsumerRecord<String, String> record) {
-      handle(record)
-        .onSuccess(v -> {
-          commit(record);
-          if (!closed) {
-            consumer.fetch(1);
+      lanes.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), Lane::new).add(record);
+    }
+
+    /**
+     * Forgets what was buffered for partitions that moved to another member: it reads them again from the last
+     * committed offset. A batch in flight finishes without committing.
+     */
+    private void revoked(Set<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        Lane lane = lanes.remove(partition);
+        if (lane != null) {
+          lane.revoke();
+        }
+      }
+    }
+
+    /** {@code count} buffered records are done with: ask for as many more. */
+    private void done(int count) {
+      if (!closed && count > 0) {
+        consumer.fetch(count);
+      }
+    }
+
+    /** One partition's records, handled one batch at a time, in offset order. */
+    private final class Lane {
+
+      private final TopicPartition partition;
+      private final ArrayDeque<KafkaConsumerRecord<String, String>> queue = new ArrayDeque<>();
+      private boolean busy;
+      private boolean revoked;
+
+      Lane(TopicPartition partition) {
+        this.partition = partition;
+      }
+
+      void add(KafkaConsumerRecord<String, String> record) {
+        queue.add(record);
+        drain();
+      }
+
+      void revoke() {
+        revoked = true;
+        int dropped = queue.size();
+        queue.clear();
+        done(dropped);
+      }
+
+      private void drain() {
+        if (busy || queue.isEmpty() || closed) {
+          return;
+        }
+        busy = true;
+        List<KafkaConsumerRecord<String, String>> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+        while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+          batch.add(queue.poll());
+        }
+        process(batch).onComplete(result -> {
+          busy = false;
+          if (result.failed()) {
+            if (!(result.cause() instanceof SubscriptionClosed)) {
+              LOG.error("Group {} stopped at {} offset {}", group, partition, batch.get(0).offset(), result.cause());
+            }
+            return;
           }
-        })
-        .onFailure(error -> {
-          if (!(error instanceof SubscriptionClosed)) {
-            LOG.error("Group {} stopped at {}-{}@{}", group, record.topic(), record.partition(), record.offset(), error);
-          }
+          done(batch.size());
+          drain();
         });
+      }
+
+      /** Handles the batch at once when the handler can, else (or when that fails) record by record. */
+      private Future<Void> process(List<KafkaConsumerRecord<String, String>> batch) {
+        List<TaskflowEvent> events = batch.size() > 1 && handler instanceof BatchEventHandler ? parse(batch) : null;
+        if (events == null) {
+          return oneByOne(batch, 0);
+        }
+        return invoke(() -> ((BatchEventHandler) handler).handleBatch(events))
+          .<Void>map(v -> {
+            commit(batch.get(batch.size() - 1));
+            return null;
+          })
+          .recover(error -> {
+            if (closed) {
+              return Future.failedFuture(new SubscriptionClosed());
+            }
+            LOG.warn("Group {} failed on a batch of {} events at {} offset {}, handling them one by one: {}", group,
+              batch.size(), partition, batch.get(0).offset(), error.toString());
+            return oneByOne(batch, 0);
+          });
+      }
+
+      private Future<Void> oneByOne(List<KafkaConsumerRecord<String, String>> batch, int from) {
+        if (from == batch.size()) {
+          return Future.succeededFuture();
+        }
+        KafkaConsumerRecord<String, String> record = batch.get(from);
+        return handle(record).compose(v -> {
+          commit(record);
+          return oneByOne(batch, from + 1);
+        });
+      }
+
+      /**
+       * Commits the offset after the record, unless the partition moved away. Not awaited: the Kafka client completes
+       * an asynchronous commit on its next poll, and closing the consumer waits for pending commits.
+       */
+      private void commit(KafkaConsumerRecord<String, String> record) {
+        if (revoked) {
+          return;
+        }
+        consumer.commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, "")))
+          .onFailure(error -> LOG.warn("Group {} could not commit {} offset {} (it may be delivered again): {}", group,
+            partition, record.offset() + 1, error.toString()));
+      }
+    }
+
+    /** The batch's events, or null when one of them is not a Taskflow CloudEvent (it goes the one-by-one way). */
+    private List<TaskflowEvent> parse(List<KafkaConsumerRecord<String, String>> batch) {
+      List<TaskflowEvent> events = new ArrayList<>(batch.size());
+      for (KafkaConsumerRecord<String, String> record : batch) {
+        try {
+          events.add(TaskflowEvent.fromJson(new JsonObject(record.value())));
+        } catch (RuntimeException e) {
+          return null;
+        }
+      }
+      return events;
     }
 
     /** Succeeds when the record was handled or dead-lettered, i.e. when its offset may be committed. */
@@ -257,7 +384,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       if (closed) {
         return Future.failedFuture(new SubscriptionClosed());
       }
-      return invoke(event).recover(error -> {
+      return invoke(() -> handler.handle(event)).recover(error -> {
         if (attempt >= settings.retryAttempts()) {
           return Future.failedFuture(error);
         }
@@ -269,9 +396,9 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       });
     }
 
-    private Future<Void> invoke(TaskflowEvent event) {
+    private Future<Void> invoke(Supplier<Future<Void>> call) {
       try {
-        Future<Void> result = handler.handle(event);
+        Future<Void> result = call.get();
         return result != null ? result : Future.failedFuture(new NullPointerException("handler returned null"));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
@@ -301,17 +428,6 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
             record.offset(), deadLetterTopic, delay, error.toString());
           return later(delay).compose(v -> deadLetter(record, reason, attempt + 1));
         });
-    }
-
-    /**
-     * Commits the offset after the record. Not awaited: the Kafka client completes an asynchronous commit on its next
-     * poll, and closing the consumer waits for pending commits.
-     */
-    private void commit(KafkaConsumerRecord<String, String> record) {
-      consumer.commit(Map.of(new TopicPartition(record.topic(), record.partition()),
-          new OffsetAndMetadata(record.offset() + 1, "")))
-        .onFailure(error -> LOG.warn("Group {} could not commit {}-{}@{} (it may be delivered again): {}", group,
-          record.topic(), record.partition(), record.offset() + 1, error.toString()));
     }
 
     private Future<Void> later(long delayMs) {

@@ -3,6 +3,7 @@ package dev.taskflow.core.kafka;
 import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.event.Topics;
+import dev.taskflow.core.transport.BatchEventHandler;
 import dev.taskflow.core.transport.EventHandler;
 import dev.taskflow.core.transport.OutboxRecord;
 import io.vertx.core.Future;
@@ -210,6 +211,58 @@ class KafkaTransportTest {
 
     waitUntil("the marker event", () -> afterRestart.contains(marker));
     assertThat(afterRestart).containsExactly(marker);
+  }
+
+  @Test
+  @DisplayName("hands a batch handler each partition's events in order, and on a poison event in a batch goes one by one")
+  void batchesPerPartitionInOrder() {
+    KafkaTransport transport = transport();
+    List<UUID> users = IntStream.range(0, 12).mapToObj(i -> UUID.randomUUID()).toList();
+    List<TaskflowEvent> published = new ArrayList<>();
+    for (int sequence = 1; sequence <= 20; sequence++) {
+      for (UUID user : users) {
+        published.addAll(events(user, sequence, 1));
+      }
+    }
+    TaskflowEvent poison = published.get(100);
+    List<TaskflowEvent> handled = new CopyOnWriteArrayList<>();
+    List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    AtomicInteger poisonDeliveries = new AtomicInteger();
+    // all or nothing, like a batch in one database transaction
+    BatchEventHandler handler = new BatchEventHandler() {
+      @Override
+      public Future<Void> handleBatch(List<TaskflowEvent> events) {
+        if (events.contains(poison)) {
+          return Future.failedFuture("a poison event in the batch");
+        }
+        batchSizes.add(events.size());
+        handled.addAll(events);
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> handle(TaskflowEvent event) {
+        if (event.equals(poison)) {
+          poisonDeliveries.incrementAndGet();
+          return Future.failedFuture("poison");
+        }
+        handled.add(event);
+        return Future.succeededFuture();
+      }
+    };
+
+    await(transport.publish(records(published)));
+    await(transport.subscribe(Topics.TASK_EVENTS, "batch-test", handler));
+
+    waitUntil("every good event", () -> handled.size() >= published.size() - 1);
+    assertThat(handled).hasSize(published.size() - 1).doesNotContain(poison)
+      .containsExactlyInAnyOrderElementsOf(published.stream().filter(event -> !event.equals(poison)).toList());
+    for (UUID user : users) {
+      assertThat(handled.stream().filter(event -> event.userId().equals(user)).map(TaskflowEvent::sequence).toList())
+        .as("user %s's events in order", user).isSorted();
+    }
+    assertThat(batchSizes).as("events arrived in batches").anySatisfy(size -> assertThat(size).isGreaterThan(1));
+    assertThat(poisonDeliveries).hasValue(settings.retryAttempts());
   }
 
   @Test
