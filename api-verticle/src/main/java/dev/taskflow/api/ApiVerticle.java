@@ -6,6 +6,8 @@ import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.api.accounts.PasswordHasher;
 import dev.taskflow.api.history.HistoryHandlers;
 import dev.taskflow.api.http.Problems;
+import dev.taskflow.api.http.ServiceCalls;
+import dev.taskflow.api.tasks.RecurrenceHandlers;
 import dev.taskflow.api.tasks.TaskHandlers;
 import dev.taskflow.api.tasks.TaskRepository;
 import dev.taskflow.core.auth.JwtSettings;
@@ -71,7 +73,9 @@ public final class ApiVerticle extends VerticleBase {
   private Router router(OpenAPIContract contract, TokenAuth tokens, Buffer contractText, ApiSettings settings) {
     AccountRepository accountRepository = new AccountRepository(pool);
     AccountHandlers accounts = new AccountHandlers(accountRepository, new PasswordHasher(vertx, config()), tokens);
-    TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")));
+    ServiceCalls calls = new ServiceCalls(vertx.eventBus());
+    RecurrenceHandlers recurrence = new RecurrenceHandlers(calls);
+    TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")), recurrence);
     Handler<RoutingContext> currentUser = new CurrentUser(accountRepository, tokens);
 
     RouterBuilder api = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
@@ -87,7 +91,12 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("deleteTask").addHandler(currentUser).addHandler(tasks::deleteTask);
     api.getRoute("completeTask").addHandler(currentUser).addHandler(tasks::completeTask);
     api.getRoute("reopenTask").addHandler(currentUser).addHandler(tasks::reopenTask);
-    HistoryHandlers history = new HistoryHandlers(vertx.eventBus());
+    api.getRoute("listRecurring").setDoValidation(false).addHandler(currentUser).addHandler(recurrence::listRecurring);
+    api.getRoute("setRecurrence").addHandler(currentUser).addHandler(recurrence::setRecurrence);
+    api.getRoute("stopRecurrence").addHandler(currentUser).addHandler(recurrence::stopRecurrence);
+    api.getRoute("skipOccurrence").addHandler(currentUser).addHandler(recurrence::skipOccurrence);
+    api.getRoute("previewRecurrence").addHandler(currentUser).addHandler(recurrence::preview);
+    HistoryHandlers history = new HistoryHandlers(calls);
     api.getRoute("listEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listEvents);
     api.getRoute("listTaskEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listTaskEvents);
     api.getRoutes().forEach(route -> route.addFailureHandler(Problems::handle));

@@ -2,14 +2,12 @@ package dev.taskflow.api.history;
 
 import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.api.http.Problem;
+import dev.taskflow.api.http.ServiceCalls;
 import dev.taskflow.api.tasks.TaskInput;
 import dev.taskflow.core.event.Addresses;
 import dev.taskflow.core.event.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -28,12 +26,10 @@ public final class HistoryHandlers {
 
   public static final int DEFAULT_PAGE = 50;
   public static final int MAX_PAGE = 200;
-  private static final long TIMEOUT_MS = 5_000;
+  private final ServiceCalls calls;
 
-  private final EventBus eventBus;
-
-  public HistoryHandlers(EventBus eventBus) {
-    this.eventBus = eventBus;
+  public HistoryHandlers(ServiceCalls calls) {
+    this.calls = calls;
   }
 
   public void listEvents(RoutingContext ctx) {
@@ -67,13 +63,8 @@ public final class HistoryHandlers {
   private Future<JsonObject> ask(RoutingContext ctx, JsonObject query, MultiMap params) {
     query.put("userId", CurrentUser.id(ctx).toString())
       .put("limit", TaskInput.integer("limit", params.get("limit"), 1, MAX_PAGE, DEFAULT_PAGE));
-    return eventBus.<JsonObject>request(Addresses.AUDIT_HISTORY, query,
-        new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
-      .recover(e -> Future.failedFuture(e instanceof ReplyException reply && reply.failureCode() == 400
-        ? Problem.badRequest(reply.getMessage())
-        : new Problem(503, "The history service (audit verticle) did not answer; try again shortly.")))
-      .map(reply -> {
-        JsonObject body = reply.body();
+    return calls.ask(Addresses.AUDIT_HISTORY, query, "The history service (audit verticle)")
+      .map(body -> {
         Long next = body.getLong("nextAfterSequence");
         return new JsonObject().put("items", body.getJsonArray("items"))
           .put("nextCursor", next == null ? null : encode(next));

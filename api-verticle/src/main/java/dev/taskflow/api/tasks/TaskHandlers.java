@@ -25,13 +25,20 @@ public final class TaskHandlers {
   public static final int MAX_PAGE = 200;
 
   private final TaskRepository tasks;
+  private final RecurrenceHandlers recurrence;
 
-  public TaskHandlers(TaskRepository tasks) {
+  public TaskHandlers(TaskRepository tasks, RecurrenceHandlers recurrence) {
     this.tasks = tasks;
+    this.recurrence = recurrence;
   }
 
+  /** A task with {@code recurrence} is created by the recurrence service, together with its series. */
   public void createTask(RoutingContext ctx) {
     TaskDraft draft = TaskDraft.from(body(ctx));
+    if (body(ctx).getJsonObject("recurrence") != null) {
+      recurrence.createTask(ctx, draft, body(ctx).getJsonObject("recurrence"));
+      return;
+    }
     respond(ctx, tasks.create(CurrentUser.id(ctx), draft, correlationId(ctx)).compose(task -> {
       ctx.response().putHeader(HttpHeaders.LOCATION, "/api/v1/tasks/" + task.id());
       return withTask(ctx, 201, task);
@@ -85,7 +92,7 @@ public final class TaskHandlers {
     return json(ctx, status, task.toJson());
   }
 
-  private static UUID taskId(RoutingContext ctx) {
+  static UUID taskId(RoutingContext ctx) {
     return UUID.fromString(validated(ctx).getPathParameters().get("id").getString());
   }
 
@@ -94,7 +101,7 @@ public final class TaskHandlers {
   }
 
   /** The caller's X-Correlation-Id when it is a sane token, else a fresh one; it travels in the event. */
-  private static String correlationId(RoutingContext ctx) {
+  static String correlationId(RoutingContext ctx) {
     String given = ctx.request().getHeader("X-Correlation-Id");
     if (given != null && given.length() <= 64 && given.matches("[A-Za-z0-9._:-]+")) {
       return given;

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Makes a consumer's side effect exactly-once in effect: the effect and a {@code processed_events} row for
@@ -32,24 +33,35 @@ public final class IdempotentConsumer implements BatchEventHandler {
 
   private final Pool pool;
   private final String consumer;
+  private final Predicate<TaskflowEvent> relevant;
   private final Effect effect;
 
   public IdempotentConsumer(Pool pool, String consumer, Effect effect) {
+    this(pool, consumer, event -> true, effect);
+  }
+
+  /** @param relevant the events this consumer acts on; the others are acknowledged without touching the database */
+  public IdempotentConsumer(Pool pool, String consumer, Predicate<TaskflowEvent> relevant, Effect effect) {
     this.pool = pool;
     this.consumer = consumer;
+    this.relevant = relevant;
     this.effect = effect;
   }
 
   @Override
   public Future<Void> handle(TaskflowEvent event) {
-    return pool.withTransaction(tx -> apply(tx, event));
+    return relevant.test(event) ? pool.withTransaction(tx -> apply(tx, event)) : Future.succeededFuture();
   }
 
   @Override
   public Future<Void> handleBatch(List<TaskflowEvent> events) {
+    List<TaskflowEvent> wanted = events.stream().filter(relevant).toList();
+    if (wanted.isEmpty()) {
+      return Future.succeededFuture();
+    }
     return pool.withTransaction(tx -> {
       Future<Void> chain = Future.succeededFuture();
-      for (TaskflowEvent event : events) {
+      for (TaskflowEvent event : wanted) {
         chain = chain.compose(v -> apply(tx, event));
       }
       return chain;

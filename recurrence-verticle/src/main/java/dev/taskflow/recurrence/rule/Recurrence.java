@@ -39,6 +39,7 @@ public final class Recurrence {
   private static final Pattern UNTIL_UTC = Pattern.compile("UNTIL=(\\d{8}T\\d{6})Z", Pattern.CASE_INSENSITIVE);
   private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss", Locale.ROOT);
   private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss", Locale.ROOT);
 
   private final String rrule;
   private final RecurrenceRule rule;
@@ -67,6 +68,12 @@ public final class Recurrence {
     String text = rrule.trim();
     if (text.regionMatches(true, 0, "RRULE:", 0, 6)) {
       text = text.substring(6);
+    }
+    if (dtstart == null) {
+      throw new InvalidRuleException("dtstart is missing.");
+    }
+    if (text.toUpperCase(Locale.ROOT).contains("COUNT=") && text.toUpperCase(Locale.ROOT).contains("UNTIL=")) {
+      throw new InvalidRuleException("rrule '" + rrule + "' has both COUNT and UNTIL; RFC 5545 allows one of them.");
     }
     LocalDateTime start = dtstart.truncatedTo(ChronoUnit.SECONDS);
     RecurrenceRule rule;
@@ -108,6 +115,11 @@ public final class Recurrence {
 
   public ZoneId zone() {
     return zone;
+  }
+
+  /** The rule's COUNT, or null. */
+  public Integer count() {
+    return rule.getCount();
   }
 
   /** True when the rule has COUNT or UNTIL. */
@@ -153,20 +165,51 @@ public final class Recurrence {
     return Optional.empty();
   }
 
-  /** The last occurrence at or before {@code notAfter}, EXDATEs left out (the catch-up rule uses it). */
-  public Optional<LocalDateTime> lastAtOrBefore(LocalDateTime notAfter) {
+  /**
+   * The latest occurrence in [{@code from}, {@code notAfter}], EXDATEs left out: what an on-schedule series spawns
+   * after downtime. Iterates from {@code from}, so it costs the occurrences missed, not the series' whole past.
+   */
+  public Optional<LocalDateTime> latestBetween(LocalDateTime from, LocalDateTime notAfter) {
     RecurrenceRuleIterator it = iterator();
+    if (it != null && from.isAfter(start)) {
+      try {
+        it.fastForward(floating(from));
+      } catch (RuntimeException cannotMatch) {
+        return Optional.empty();
+      }
+    }
     LocalDateTime last = null;
     for (int scanned = 0; scanned < MAX_SCAN && hasNext(it); scanned++) {
       LocalDateTime next = next(it);
       if (next == null || next.isAfter(notAfter)) {
         break;
       }
-      if (!exdates.contains(next)) {
+      if (!next.isBefore(from) && !exdates.contains(next)) {
         last = next;
       }
     }
     return Optional.ofNullable(last);
+  }
+
+  /** The same recurrence with {@code exdate} excluded too. */
+  public Recurrence excluding(LocalDateTime exdate) {
+    TreeSet<LocalDateTime> more = new TreeSet<>(exdates);
+    more.add(exdate.truncatedTo(ChronoUnit.SECONDS));
+    return new Recurrence(rrule, rule, start, zone, more);
+  }
+
+  public List<LocalDateTime> exdates() {
+    return List.copyOf(exdates);
+  }
+
+  /** A local date-time as the API shows it, seconds always included: {@code 2026-03-08T09:00:00}. */
+  public static String format(LocalDateTime local) {
+    return LOCAL.format(local);
+  }
+
+  /** The wall-clock time an occurrence really has: in a DST gap, moved forward by the gap (RFC 5545, 3.3.5). */
+  public LocalDateTime placed(LocalDateTime local) {
+    return zoned(local).toLocalDateTime();
   }
 
   /** Where a local occurrence falls in time: in a DST gap it moves forward by the gap, in an overlap it is the earlier. */

@@ -69,6 +69,10 @@ class RecurrenceTest {
       at("2026-01-05T09:00"));
     assertThat(r.firstAfter(at("2026-01-02T09:00"))).contains(at("2026-01-04T09:00"));
     assertThat(r.firstAfter(at("2026-01-05T09:00"))).isEmpty();
-    assertThat(r.lastAtOrBefore(at("2026-01-04T12:00"))).contains(at("2026-01-04T09:00"));
+    assertThat(r.latestBetween(r.start(), at("2026-01-04T12:00"))).contains(at("2026-01-04T09:00"));
+    assertThat(r.latestBetween(at("2026-01-02T09:00"), at("2026-01-09T00:00"))).contains(at("2026-01-05T09:00"));
+    assertThat(r.latestBetween(at("2026-01-02T10:00"), at("2026-01-02T23:00"))).isEmpty();
+    assertThat(r.excluding(at("2026-01-04T09:00")).firstAfter(at("2026-01-02T09:00"))).contains(at("2026-01-05T09:00"));
+    assertThat(Recurrence.of("FREQ=DAILY;COUNT=3", at("2026-01-01T09:00"), "UTC", List.of()).count()).isEqualTo(3);
   }
 }

@@ -1,0 +1,96 @@
+package dev.taskflow.api.tasks;
+
+import dev.taskflow.api.accounts.CurrentUser;
+import dev.taskflow.api.http.ServiceCalls;
+import dev.taskflow.core.event.Addresses;
+import dev.taskflow.core.tasks.Task;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import static dev.taskflow.api.http.Responses.body;
+import static dev.taskflow.api.http.Responses.json;
+import static dev.taskflow.api.http.Responses.noContent;
+import static dev.taskflow.api.http.Responses.respond;
+
+/**
+ * The recurrence endpoints, answered by the recurrence verticle (owner of the series) over the event bus, always for
+ * the token's user: {@code recurrence.series} and {@code recurrence.preview}.
+ */
+public final class RecurrenceHandlers {
+
+  private static final String SERVICE = "The recurrence service (recurrence verticle)";
+
+  private final ServiceCalls calls;
+
+  public RecurrenceHandlers(ServiceCalls calls) {
+    this.calls = calls;
+  }
+
+  /** {@code POST /tasks} with {@code recurrence}: the task and its series are created in one transaction. */
+  void createTask(RoutingContext ctx, TaskDraft draft, JsonObject recurrence) {
+    JsonObject task = new JsonObject().put("title", draft.title()).put("description", draft.description())
+      .put("priority", draft.priority()).put("tags", new JsonArray(draft.tags()))
+      .put("dueAt", Task.instant(draft.dueAt())).put("timezone", draft.timezone());
+    respond(ctx, series(ctx, "create", new JsonObject().put("task", task).put("recurrence", recurrence))
+      .compose(reply -> {
+        JsonObject created = reply.getJsonObject("task");
+        ctx.response().putHeader(HttpHeaders.LOCATION, "/api/v1/tasks/" + created.getString("id"))
+          .putHeader(HttpHeaders.ETAG, "\"" + created.getInteger("version") + "\"");
+        return json(ctx, 201, created);
+      }));
+  }
+
+  public void setRecurrence(RoutingContext ctx) {
+    respond(ctx, series(ctx, "set", onTask(ctx).put("recurrence", body(ctx)))
+      .compose(reply -> json(ctx, 200, reply.getJsonObject("series"))));
+  }
+
+  public void stopRecurrence(RoutingContext ctx) {
+    respond(ctx, series(ctx, "stop", onTask(ctx))
+      .compose(reply -> noContent(ctx)));
+  }
+
+  public void skipOccurrence(RoutingContext ctx) {
+    respond(ctx, series(ctx, "skip", onTask(ctx))
+      .compose(reply -> json(ctx, 200, reply)));
+  }
+
+  /** Its query is checked here, like the other lists'. */
+  public void listRecurring(RoutingContext ctx) {
+    Cursor after = Cursor.decode(ctx.queryParams().get("cursor"));
+    int limit = TaskInput.integer("limit", ctx.queryParams().get("limit"), 1, TaskHandlers.MAX_PAGE,
+      TaskHandlers.DEFAULT_PAGE);
+    respond(ctx, series(ctx, "list", new JsonObject().put("limit", limit)
+        .put("afterCreated", after == null ? null : after.createdAt().toString())
+        .put("afterId", after == null ? null : after.id().toString()))
+      .compose(reply -> {
+        JsonObject last = reply.getJsonObject("last");
+        String next = last == null ? null
+          : new Cursor(OffsetDateTime.parse(last.getString("createdAt")), UUID.fromString(last.getString("id")))
+            .encode();
+        return json(ctx, 200, new JsonObject().put("items", reply.getJsonArray("items")).put("nextCursor", next));
+      }));
+  }
+
+  public void preview(RoutingContext ctx) {
+    respond(ctx, calls.ask(Addresses.RECURRENCE_PREVIEW, body(ctx), SERVICE)
+      .compose(reply -> json(ctx, 200, reply)));
+  }
+
+  /** Asks {@code recurrence.series} to do {@code action} for the token's user. */
+  private Future<JsonObject> series(RoutingContext ctx, String action, JsonObject params) {
+    JsonObject request = params.put("action", action).put("userId", CurrentUser.id(ctx).toString())
+      .put("correlationId", TaskHandlers.correlationId(ctx));
+    return calls.ask(Addresses.RECURRENCE_SERIES, request, SERVICE);
+  }
+
+  private static JsonObject onTask(RoutingContext ctx) {
+    return new JsonObject().put("taskId", TaskHandlers.taskId(ctx).toString());
+  }
+}

@@ -1,0 +1,604 @@
+package dev.taskflow.recurrence;
+
+import dev.taskflow.api.ApiVerticle;
+import dev.taskflow.core.db.Database;
+import dev.taskflow.core.event.Topics;
+import dev.taskflow.core.kafka.KafkaSettings;
+import dev.taskflow.core.kafka.KafkaTransport;
+import dev.taskflow.core.kafka.TestKafka;
+import dev.taskflow.core.outbox.RelayVerticle;
+import dev.taskflow.core.runtime.TaskflowVertx;
+import dev.taskflow.core.testing.TestDatabase;
+import dev.taskflow.core.transport.OutboxRecord;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Recurring tasks end to end, in one JVM on the real embedded PostgreSQL and Kafka: the API, the outbox relay and
+ * two recurrence verticles (one consumer group, one scheduler each), so every spawn here is also a test of "exactly
+ * once with several verticles".
+ */
+@DisplayName("Recurring tasks")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RecurringTasksTest {
+
+  @RegisterExtension
+  static TestDatabase db = new TestDatabase();
+
+  @RegisterExtension
+  static TestKafka kafka = new TestKafka();
+
+  static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+
+  Vertx vertx;
+  JsonObject config;
+  WebClient http;
+  Pool sql;
+  final List<String> recurrenceDeployments = new ArrayList<>();
+  User alice;
+  User bob;
+
+  record User(UUID id, String token) {
+  }
+
+  @BeforeAll
+  void start() {
+    JsonObject broker = kafka.config();
+    config = db.config()
+      .put("transport", "kafka")
+      .put("kafka.bootstrap", broker.getString("kafka.bootstrap"))
+      .put("kafka.topic.prefix", broker.getString("kafka.topic.prefix"))
+      .put("consumer.retry.attempts", 3)
+      .put("consumer.retry.initial.ms", 50L);
+    vertx = TaskflowVertx.create();
+    startRecurrence();
+    await(vertx.deployVerticle(new RelayVerticle(), options()));
+    await(vertx.deployVerticle(new ApiVerticle(), options()));
+    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+      .setDefaultPort(config.getInteger("http.port")));
+    sql = Database.pool(vertx, db.settings());
+    alice = register("alice-recurring@example.com");
+    bob = register("bob-recurring@example.com");
+  }
+
+  @AfterAll
+  void stop() {
+    await(vertx.close());
+  }
+
+  /** Two recurrence verticles, as two pods would run them. */
+  void startRecurrence() {
+    for (int i = 0; i < 2; i++) {
+      recurrenceDeployments.add(await(vertx.deployVerticle(new RecurrenceVerticle(), options())));
+    }
+  }
+
+  void stopRecurrence() {
+    recurrenceDeployments.forEach(id -> await(vertx.undeploy(id)));
+    recurrenceDeployments.clear();
+  }
+
+  DeploymentOptions options() {
+    return new DeploymentOptions().setConfig(config);
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("Future failed or timed out", e);
+    }
+  }
+
+  static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Not within 60 s: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  User register(String email) {
+    JsonObject body = send(null, HttpMethod.POST, "/api/v1/auth/register",
+      new JsonObject().put("email", email).put("password", "recurring password")).bodyAsJsonObject();
+    return new User(UUID.fromString(body.getJsonObject("user").getString("id")), body.getString("token"));
+  }
+
+  HttpResponse<Buffer> send(User user, HttpMethod method, String path, JsonObject body) {
+    var request = http.request(method, path);
+    if (user != null) {
+      request.putHeader("Authorization", "Bearer " + user.token());
+    }
+    return await(body == null ? request.send() : request.sendJsonObject(body));
+  }
+
+  JsonObject preview(JsonObject body) {
+    HttpResponse<Buffer> response = send(alice, HttpMethod.POST, "/api/v1/recurrence/preview", body);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
+  }
+
+  /** Creates a recurring task for the user; returns the task. */
+  JsonObject createRecurring(User user, String title, String dueAt, String timezone, JsonObject recurrence) {
+    JsonObject body = new JsonObject().put("title", title).put("description", "the template's description")
+      .put("priority", "high").put("tags", new JsonArray().add("home").add("weekly")).put("recurrence", recurrence);
+    if (dueAt != null) {
+      body.put("dueAt", dueAt).put("timezone", timezone);
+    }
+    HttpResponse<Buffer> response = send(user, HttpMethod.POST, "/api/v1/tasks", body);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    assertThat(response.getHeader("ETag")).isNotBlank();
+    return response.bodyAsJsonObject();
+  }
+
+  JsonObject complete(User user, JsonObject task) {
+    HttpResponse<Buffer> response = send(user, HttpMethod.POST, "/api/v1/tasks/" + task.getString("id") + "/complete",
+      null);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
+  }
+
+  /** The instances of a series, oldest occurrence first. */
+  List<Row> instances(String seriesId) {
+    List<Row> rows = new ArrayList<>();
+    await(sql.preparedQuery("""
+        SELECT id, title, description, priority, tags, due_at, timezone, occurrence_at, created_at, status
+          FROM tasks WHERE series_id = $1 ORDER BY occurrence_at""")
+      .execute(Tuple.of(UUID.fromString(seriesId)))).forEach(rows::add);
+    return rows;
+  }
+
+  JsonObject waitForInstance(String seriesId, int count) throws InterruptedException {
+    eventually(() -> instances(seriesId).size() >= count, count + " instances of series " + seriesId);
+    Row newest = instances(seriesId).get(count - 1);
+    return send(alice, HttpMethod.GET, "/api/v1/tasks/" + newest.getUUID("id"), null).bodyAsJsonObject();
+  }
+
+  static String instant(ZoneId zone, String local) {
+    return LocalDateTime.parse(local).atZone(zone).toInstant().toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------------- preview
+
+  Stream<Arguments> rfc5545Examples() throws IOException {
+    try (InputStream in = getClass().getResourceAsStream("/rfc5545-examples.json")) {
+      assertThat(in).as("the RFC 5545 examples from the recurrence verticle's test jar").isNotNull();
+      JsonArray examples = new JsonArray(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      assertThat(examples).hasSizeGreaterThan(40);
+      return examples.stream().map(JsonObject.class::cast)
+        .map(example -> Arguments.of(example.getString("name") + " — " + example.getString("rrule"), example));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rfc5545Examples")
+  @DisplayName("the preview endpoint gives every example of RFC 5545 section 3.8.5.3 (first 100 occurrences)")
+  void rfc5545Example(String name, JsonObject example) {
+    List<Object> expected = example.getJsonArray("occurrences").getList();
+    int count = Math.min(expected.size(), 100);
+    JsonObject request = new JsonObject().put("rrule", example.getString("rrule"))
+      .put("dtstart", example.getString("dtstart")).put("timezone", example.getString("timezone"))
+      .put("count", count);
+    if (example.containsKey("exdates")) {
+      request.put("exdates", example.getJsonArray("exdates"));
+    }
+    assertThat(preview(request).getJsonArray("occurrences").getList())
+      .containsExactlyElementsOf(expected.subList(0, count));
+  }
+
+  @Nested
+  @DisplayName("a preview of a bad rule is a 422 that says why, at once")
+  class BadRules {
+
+    void rejected(JsonObject request, String detailPart) {
+      long best = Long.MAX_VALUE;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        long started = System.nanoTime();
+        HttpResponse<Buffer> response = send(alice, HttpMethod.POST, "/api/v1/recurrence/preview", request);
+        best = Math.min(best, System.nanoTime() - started);
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(422);
+        assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.bodyAsJsonObject().getString("detail")).containsIgnoringCase(detailPart);
+      }
+      System.out.printf("422 for %s in %.1f ms (best of 3)%n", request.getString("rrule"), best / 1e6);
+      assertThat(Duration.ofNanos(best)).as("the issue's 100 ms").isLessThan(Duration.ofMillis(100));
+    }
+
+    JsonObject rule(String rrule) {
+      return new JsonObject().put("rrule", rrule).put("dtstart", "2026-01-01T09:00:00")
+        .put("timezone", "Europe/Paris").put("count", 5);
+    }
+
+    @Test
+    @DisplayName("an RRULE that does not parse")
+    void invalid() {
+      rejected(rule("FREQ=SOMETIMES;COUNT=3"), "not a valid RFC 5545 recurrence rule");
+      rejected(rule("FREQ=DAILY;BYHOUR=25"), "not a valid");
+    }
+
+    @Test
+    @DisplayName("an unknown zone")
+    void unknownZone() {
+      rejected(rule("FREQ=DAILY").put("timezone", "Mars/Olympus_Mons"), "IANA time zone");
+    }
+
+    @Test
+    @DisplayName("COUNT with UNTIL")
+    void countWithUntil() {
+      rejected(rule("FREQ=DAILY;COUNT=5;UNTIL=20260110T000000Z"), "both COUNT and UNTIL");
+    }
+
+    @Test
+    @DisplayName("a rule that never occurs: February 30th")
+    void never() {
+      rejected(rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"), "never produces an occurrence");
+    }
+
+    @Test
+    @DisplayName("a date that does not exist")
+    void badDate() {
+      rejected(rule("FREQ=DAILY").put("dtstart", "2026-02-30T09:00:00"), "local date-time");
+    }
+
+    @Test
+    @DisplayName("count is capped at 100 (a 400 from the contract), 100 is fine")
+    void countCap() {
+      HttpResponse<Buffer> tooMany = send(alice, HttpMethod.POST, "/api/v1/recurrence/preview",
+        rule("FREQ=DAILY").put("count", 101));
+      assertThat(tooMany.statusCode()).isEqualTo(400);
+      assertThat(preview(rule("FREQ=SECONDLY").put("count", 100)).getJsonArray("occurrences")).hasSize(100);
+    }
+  }
+
+  @Test
+  @DisplayName("DST: a daily 09:00 stays at 09:00 across both changes; 02:30 on the spring-forward day is 03:30")
+  void daylightSaving() {
+    assertThat(preview(new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-03-07T09:00:00")
+      .put("timezone", "America/New_York").put("count", 3)).getJsonArray("occurrences").getList())
+      .containsExactly("2026-03-07T09:00:00", "2026-03-08T09:00:00", "2026-03-09T09:00:00");
+    assertThat(preview(new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-10-31T09:00:00")
+      .put("timezone", "America/New_York").put("count", 3)).getJsonArray("occurrences").getList())
+      .containsExactly("2026-10-31T09:00:00", "2026-11-01T09:00:00", "2026-11-02T09:00:00");
+    assertThat(preview(new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-03-07T02:30:00")
+      .put("timezone", "America/New_York").put("count", 3)).getJsonArray("occurrences").getList())
+      .containsExactly("2026-03-07T02:30:00", "2026-03-08T03:30:00", "2026-03-09T02:30:00");
+  }
+
+  @Test
+  @DisplayName("BYMONTHDAY=31 skips the short months; BYMONTHDAY=-1 is each month's last day")
+  void monthDays() {
+    assertThat(preview(new JsonObject().put("rrule", "FREQ=MONTHLY;BYMONTHDAY=31").put("dtstart",
+      "2026-01-31T18:00:00").put("timezone", "Europe/Berlin").put("count", 4)).getJsonArray("occurrences").getList())
+      .containsExactly("2026-01-31T18:00:00", "2026-03-31T18:00:00", "2026-05-31T18:00:00", "2026-07-31T18:00:00");
+    assertThat(preview(new JsonObject().put("rrule", "FREQ=MONTHLY;BYMONTHDAY=-1").put("dtstart",
+      "2028-01-31T18:00:00").put("timezone", "Europe/Berlin").put("count", 4)).getJsonArray("occurrences").getList())
+      .containsExactly("2028-01-31T18:00:00", "2028-02-29T18:00:00", "2028-03-31T18:00:00", "2028-04-30T18:00:00");
+  }
+
+  // ---------------------------------------------------------------------------------------------------- spawning
+
+  @Test
+  @DisplayName("completing an instance creates exactly one next one, with the right due date and the template; "
+    + "DST kept at 09:00 local; the completion delivered three more times changes nothing")
+  void completionSpawnsOnce() throws InterruptedException {
+    JsonObject first = createRecurring(alice, "Water the plants", null, null, new JsonObject()
+      .put("rrule", "FREQ=DAILY").put("dtstart", "2026-03-07T09:00:00").put("timezone", "America/New_York"));
+    String seriesId = first.getString("seriesId");
+    assertThat(seriesId).isNotNull();
+    assertThat(first.getString("dueAt")).isEqualTo("2026-03-07T14:00:00Z");
+    assertThat(first.getString("timezone")).isEqualTo("America/New_York");
+
+    complete(alice, first);
+    JsonObject second = waitForInstance(seriesId, 2);
+    // 09:00 EDT after the spring-forward night is 13:00 UTC, no longer 14:00
+    assertThat(second.getString("dueAt")).isEqualTo("2026-03-08T13:00:00Z");
+    assertThat(second.getString("occurrenceAt")).isEqualTo("2026-03-08T13:00:00Z");
+    assertThat(second.getString("status")).isEqualTo("open");
+    assertThat(second.getString("title")).isEqualTo("Water the plants");
+    assertThat(second.getString("description")).isEqualTo("the template's description");
+    assertThat(second.getString("priority")).isEqualTo("high");
+    assertThat(second.getJsonArray("tags").getList()).containsExactly("home", "weekly");
+
+    // the same completion event, delivered three more times (as a broker may after a crash)
+    JsonObject completion = await(sql.preparedQuery("""
+        SELECT event FROM outbox WHERE event->>'type' = 'taskflow.task.completed' AND event->>'subject' = $1""")
+      .execute(Tuple.of(first.getString("id")))).iterator().next().getJsonObject("event");
+    KafkaSettings settings = KafkaSettings.from(config);
+    KafkaTransport redelivery = KafkaTransport.create(vertx, settings);
+    try {
+      for (int i = 0; i < 3; i++) {
+        await(redelivery.publish(List.of(new OutboxRecord(-1, Topics.TASK_EVENTS, alice.id().toString(),
+          completion))));
+      }
+    } finally {
+      await(redelivery.close());
+    }
+    // a marker behind them on the same partition (same key): once its instance exists, they have been handled
+    JsonObject marker = createRecurring(alice, "Marker", "2026-05-01T10:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=WEEKLY"));
+    complete(alice, marker);
+    waitForInstance(marker.getString("seriesId"), 2);
+    assertThat(instances(seriesId)).hasSize(2);
+
+    complete(alice, second);
+    assertThat(waitForInstance(seriesId, 3).getString("dueAt")).isEqualTo("2026-03-09T13:00:00Z");
+    // completing an earlier instance again (after a reopen) spawns nothing
+    send(alice, HttpMethod.POST, "/api/v1/tasks/" + first.getString("id") + "/reopen", null);
+    complete(alice, first);
+    JsonObject marker2 = createRecurring(alice, "Marker 2", "2026-05-01T10:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=WEEKLY"));
+    complete(alice, marker2);
+    waitForInstance(marker2.getString("seriesId"), 2);
+    assertThat(instances(seriesId)).hasSize(3);
+    assertThat(await(sql.preparedQuery("SELECT count(*) FROM outbox WHERE event->>'type' = "
+      + "'taskflow.recurrence.spawned' AND event->'data'->>'seriesId' = $1").execute(Tuple.of(seriesId)))
+      .iterator().next().getLong(0)).as("one spawned event per instance").isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("the autumn change: 09:00 EDT then 09:00 EST")
+  void fallBack() throws InterruptedException {
+    JsonObject first = createRecurring(alice, "Autumn", null, null, new JsonObject()
+      .put("rrule", "FREQ=DAILY").put("dtstart", "2026-10-31T09:00:00").put("timezone", "America/New_York"));
+    assertThat(first.getString("dueAt")).isEqualTo("2026-10-31T13:00:00Z");
+    complete(alice, first);
+    assertThat(waitForInstance(first.getString("seriesId"), 2).getString("dueAt")).isEqualTo("2026-11-01T14:00:00Z");
+  }
+
+  @Test
+  @DisplayName("COUNT ends the series: the last instance's completion spawns nothing")
+  void countEnds() throws InterruptedException {
+    JsonObject first = createRecurring(alice, "Twice", "2026-06-01T08:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=WEEKLY;COUNT=2"));
+    complete(alice, first);
+    JsonObject second = waitForInstance(first.getString("seriesId"), 2);
+    assertThat(second.getString("dueAt")).isEqualTo("2026-06-08T08:00:00Z");
+    complete(alice, second);
+    JsonObject marker = createRecurring(alice, "Marker 3", "2026-05-01T10:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=WEEKLY"));
+    complete(alice, marker);
+    waitForInstance(marker.getString("seriesId"), 2);
+    assertThat(instances(first.getString("seriesId"))).hasSize(2);
+    assertThat(recurring(alice)).noneMatch(series -> series.getString("id").equals(first.getString("seriesId")));
+  }
+
+  @Test
+  @DisplayName("a completion-anchored series computes the next occurrence from the completion day")
+  void completionAnchor() throws InterruptedException {
+    JsonObject first = createRecurring(alice, "Every 3 days after I finish it", null, null, new JsonObject()
+      .put("rrule", "FREQ=DAILY;INTERVAL=3").put("dtstart", "2026-01-05T09:00:00").put("timezone", "America/New_York")
+      .put("anchor", "completion"));
+    JsonObject completed = complete(alice, first);
+    LocalDate completionDay = OffsetDateTime.parse(completed.getString("completedAt")).atZoneSameInstant(NEW_YORK)
+      .toLocalDate();
+    JsonObject next = waitForInstance(first.getString("seriesId"), 2);
+    assertThat(next.getString("dueAt"))
+      .isEqualTo(completionDay.plusDays(3).atTime(9, 0).atZone(NEW_YORK).toInstant().toString());
+  }
+
+  @Test
+  @DisplayName("an on_schedule minutely series spawns each instance within 1 s of its time, with no duplicates "
+    + "across a restart of the verticles")
+  void onScheduleMinutely() throws InterruptedException {
+    // every 20 seconds: FREQ=MINUTELY with BYSECOND, so the test takes about a minute, not three; DTSTART (the first
+    // instance, the task created here) is the last 20-second mark, so every spawn measured comes after the creation
+    LocalDateTime now = LocalDateTime.now(NEW_YORK);
+    if (now.getSecond() % 20 >= 18) {
+      Thread.sleep(2_500);
+      now = LocalDateTime.now(NEW_YORK);
+    }
+    LocalDateTime start = now.truncatedTo(ChronoUnit.MINUTES).plusSeconds(now.getSecond() / 20 * 20);
+    JsonObject first = createRecurring(alice, "Stand up", null, null, new JsonObject()
+      .put("rrule", "FREQ=MINUTELY;BYSECOND=0,20,40").put("dtstart", start.toString())
+      .put("timezone", "America/New_York").put("spawn", "on_schedule"));
+    String seriesId = first.getString("seriesId");
+
+    List<Duration> lateness = new ArrayList<>();
+    int seen = instances(seriesId).size();
+    for (int round = 0; round < 3; round++) {
+      int expected = seen + 1;
+      eventually(() -> instances(seriesId).size() >= expected, "instance " + expected);
+      Row spawned = instances(seriesId).get(expected - 1);
+      Duration late = Duration.between(spawned.getOffsetDateTime("occurrence_at").toInstant(),
+        spawned.getOffsetDateTime("created_at").toInstant());
+      lateness.add(late);
+      seen = expected;
+      if (round == 0) {
+        stopRecurrence();
+        startRecurrence();
+      }
+    }
+    System.out.println("on_schedule lateness: " + lateness);
+    assertThat(lateness).allSatisfy(late -> assertThat(late).isBetween(Duration.ZERO, Duration.ofSeconds(1)));
+    List<Row> all = instances(seriesId);
+    assertThat(all.stream().map(row -> row.getOffsetDateTime("occurrence_at").toInstant()).distinct())
+      .hasSize(all.size());
+    // each 20 s apart: nothing skipped, nothing doubled
+    for (int i = 2; i < all.size(); i++) {
+      assertThat(Duration.between(all.get(i - 1).getOffsetDateTime("occurrence_at").toInstant(),
+        all.get(i).getOffsetDateTime("occurrence_at").toInstant())).isEqualTo(Duration.ofSeconds(20));
+    }
+    send(alice, HttpMethod.DELETE, "/api/v1/tasks/" + all.get(all.size() - 1).getUUID("id") + "/recurrence", null);
+  }
+
+  @Test
+  @DisplayName("after downtime an on_schedule series spawns only the latest missed occurrence (catch-up rule)")
+  void catchUp() throws InterruptedException {
+    LocalDateTime start = LocalDateTime.now(NEW_YORK).minusMinutes(10).truncatedTo(ChronoUnit.MINUTES);
+    JsonObject first = createRecurring(alice, "Minutely, ten missed", null, null, new JsonObject()
+      .put("rrule", "FREQ=MINUTELY;INTERVAL=1").put("dtstart", start.toString())
+      .put("timezone", "America/New_York").put("spawn", "on_schedule"));
+    String seriesId = first.getString("seriesId");
+    eventually(() -> instances(seriesId).size() >= 2, "the catch-up instance");
+    Row latest = instances(seriesId).get(1);
+    assertThat(Duration.between(latest.getOffsetDateTime("occurrence_at").toInstant(), Instant.now()))
+      .isLessThan(Duration.ofMinutes(1));
+    send(alice, HttpMethod.DELETE, "/api/v1/tasks/" + latest.getUUID("id") + "/recurrence", null);
+    assertThat(instances(seriesId).size()).isLessThanOrEqualTo(3);
+  }
+
+  // ---------------------------------------------------------------------------------------------------- endpoints
+
+  List<JsonObject> recurring(User user) {
+    HttpResponse<Buffer> response = send(user, HttpMethod.GET, "/api/v1/tasks/recurring?limit=200", null);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+  }
+
+  JsonObject plainTask(User user, String dueAt) {
+    JsonObject body = new JsonObject().put("title", "plain");
+    if (dueAt != null) {
+      body.put("dueAt", dueAt).put("timezone", "Europe/Paris");
+    }
+    return send(user, HttpMethod.POST, "/api/v1/tasks", body).bodyAsJsonObject();
+  }
+
+  @Test
+  @DisplayName("PUT makes a task recurring from its due date; GET /tasks/recurring lists it; skip; DELETE stops it")
+  void lifecycle() {
+    JsonObject task = plainTask(bob, "2026-09-07T07:00:00Z");
+    String path = "/api/v1/tasks/" + task.getString("id") + "/recurrence";
+    HttpResponse<Buffer> put = send(bob, HttpMethod.PUT, path, new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=MO"));
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(200);
+    JsonObject series = put.bodyAsJsonObject();
+    assertThat(series.getString("dtstart")).isEqualTo("2026-09-07T09:00:00");
+    assertThat(series.getString("timezone")).isEqualTo("Europe/Paris");
+    assertThat(series.getString("anchor")).isEqualTo("schedule");
+    assertThat(series.getString("spawn")).isEqualTo("on_completion");
+    assertThat(series.getString("taskId")).isEqualTo(task.getString("id"));
+    assertThat(series.getString("nextOccurrenceAt")).isEqualTo(instant(ZoneId.of("Europe/Paris"),
+      "2026-09-14T09:00:00"));
+    assertThat(recurring(bob)).extracting(s -> s.getString("id")).contains(series.getString("id"));
+    assertThat(recurring(alice)).extracting(s -> s.getString("id")).doesNotContain(series.getString("id"));
+
+    HttpResponse<Buffer> skip = send(bob, HttpMethod.POST, path + "/skip", null);
+    assertThat(skip.statusCode()).as(skip.bodyAsString()).isEqualTo(200);
+    assertThat(skip.bodyAsJsonObject().getString("skipped")).isEqualTo("2026-09-14T09:00:00");
+    assertThat(skip.bodyAsJsonObject().getJsonArray("exdates").getList()).containsExactly("2026-09-14T09:00:00");
+    assertThat(skip.bodyAsJsonObject().getString("nextOccurrenceAt"))
+      .isEqualTo(instant(ZoneId.of("Europe/Paris"), "2026-09-21T09:00:00"));
+
+    // a new rule from this task on: a new series; the old one stops
+    HttpResponse<Buffer> again = send(bob, HttpMethod.PUT, path, new JsonObject().put("rrule", "FREQ=DAILY")
+      .put("dtstart", "2026-09-08T18:30:00").put("timezone", "Asia/Tokyo"));
+    assertThat(again.statusCode()).as(again.bodyAsString()).isEqualTo(200);
+    assertThat(recurring(bob)).extracting(s -> s.getString("id")).doesNotContain(series.getString("id"))
+      .contains(again.bodyAsJsonObject().getString("id"));
+    JsonObject moved = send(bob, HttpMethod.GET, "/api/v1/tasks/" + task.getString("id"), null).bodyAsJsonObject();
+    assertThat(moved.getString("dueAt")).isEqualTo("2026-09-08T09:30:00Z");
+    assertThat(moved.getString("timezone")).isEqualTo("Asia/Tokyo");
+
+    assertThat(send(bob, HttpMethod.DELETE, path, null).statusCode()).isEqualTo(204);
+    assertThat(recurring(bob)).extracting(s -> s.getString("id")).doesNotContain(again.bodyAsJsonObject()
+      .getString("id"));
+    JsonObject plain = send(bob, HttpMethod.GET, "/api/v1/tasks/" + task.getString("id"), null).bodyAsJsonObject();
+    assertThat(plain.getString("seriesId")).isNull();
+    assertThat(send(bob, HttpMethod.DELETE, path, null).statusCode()).isEqualTo(404);
+    assertThat(send(bob, HttpMethod.POST, path + "/skip", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("every change writes one task event that carries the recurrence")
+  void events() throws InterruptedException {
+    JsonObject task = plainTask(bob, "2026-09-07T07:00:00Z");
+    String path = "/api/v1/tasks/" + task.getString("id") + "/recurrence";
+    send(bob, HttpMethod.PUT, path, new JsonObject().put("rrule", "FREQ=DAILY"));
+    send(bob, HttpMethod.POST, path + "/skip", null);
+    send(bob, HttpMethod.DELETE, path, null);
+    List<JsonObject> events = new ArrayList<>();
+    await(sql.preparedQuery("SELECT event FROM outbox WHERE event->>'subject' = $1 ORDER BY position")
+      .execute(Tuple.of(task.getString("id")))).forEach(row -> events.add(row.getJsonObject("event")));
+    assertThat(events).extracting(e -> e.getString("type")).containsExactly("taskflow.task.created",
+      "taskflow.task.updated", "taskflow.task.updated", "taskflow.task.updated");
+    assertThat(events.get(1).getJsonObject("data").getJsonObject("changes").getJsonObject("recurrence")
+      .getJsonObject("new").getString("rrule")).isEqualTo("FREQ=DAILY");
+    assertThat(events.get(3).getJsonObject("data").getJsonObject("changes").getJsonObject("recurrence")
+      .getValue("new")).isNull();
+    assertThat(events).extracting(e -> e.getLong("sequence")).isSorted();
+  }
+
+  @Test
+  @DisplayName("bad requests: 422 without a start, 409 on an earlier instance, 404 for another user's task, "
+    + "400 for a bad anchor; a recurring task with a bad rule is not created")
+  void badRequests() throws InterruptedException {
+    JsonObject undated = plainTask(bob, null);
+    HttpResponse<Buffer> noStart = send(bob, HttpMethod.PUT, "/api/v1/tasks/" + undated.getString("id")
+      + "/recurrence", new JsonObject().put("rrule", "FREQ=DAILY"));
+    assertThat(noStart.statusCode()).isEqualTo(422);
+    assertThat(noStart.bodyAsJsonObject().getString("detail")).contains("dtstart");
+
+    JsonObject first = createRecurring(bob, "Earlier", "2026-06-01T08:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=DAILY"));
+    complete(bob, first);
+    eventually(() -> instances(first.getString("seriesId")).size() == 2, "the second instance");
+    String earlier = "/api/v1/tasks/" + first.getString("id") + "/recurrence";
+    assertThat(send(bob, HttpMethod.PUT, earlier, new JsonObject().put("rrule", "FREQ=WEEKLY")).statusCode())
+      .isEqualTo(409);
+    assertThat(send(bob, HttpMethod.POST, earlier + "/skip", null).statusCode()).isEqualTo(409);
+
+    String others = "/api/v1/tasks/" + first.getString("id") + "/recurrence";
+    assertThat(send(alice, HttpMethod.PUT, others, new JsonObject().put("rrule", "FREQ=DAILY")).statusCode())
+      .isEqualTo(404);
+    assertThat(send(alice, HttpMethod.DELETE, others, null).statusCode()).isEqualTo(404);
+    assertThat(send(alice, HttpMethod.POST, others + "/skip", null).statusCode()).isEqualTo(404);
+
+    assertThat(send(bob, HttpMethod.PUT, earlier, new JsonObject().put("rrule", "FREQ=DAILY")
+      .put("anchor", "whenever")).statusCode()).isEqualTo(400);
+    HttpResponse<Buffer> contradiction = send(bob, HttpMethod.PUT, "/api/v1/tasks/" + undated.getString("id")
+      + "/recurrence", new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-01-01T10:00:00")
+      .put("anchor", "completion").put("spawn", "on_schedule"));
+    assertThat(contradiction.statusCode()).isEqualTo(422);
+    assertThat(send(bob, HttpMethod.GET, "/api/v1/tasks/recurring?cursor=nonsense", null).statusCode())
+      .isEqualTo(400);
+
+    long before = await(sql.preparedQuery("SELECT count(*) FROM tasks WHERE user_id = $1")
+      .execute(Tuple.of(bob.id()))).iterator().next().getLong(0);
+    HttpResponse<Buffer> badRule = send(bob, HttpMethod.POST, "/api/v1/tasks", new JsonObject().put("title", "never")
+      .put("dueAt", "2026-06-01T08:00:00Z").put("recurrence", new JsonObject().put("rrule", "FREQ=FORTNIGHTLY")));
+    assertThat(badRule.statusCode()).isEqualTo(422);
+    assertThat(await(sql.preparedQuery("SELECT count(*) FROM tasks WHERE user_id = $1")
+      .execute(Tuple.of(bob.id()))).iterator().next().getLong(0)).isEqualTo(before);
+  }
+}

@@ -1,0 +1,181 @@
+package dev.taskflow.recurrence.series;
+
+import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.core.event.TaskflowEvent;
+import dev.taskflow.core.outbox.OutboxWriter;
+import dev.taskflow.core.tasks.Task;
+import dev.taskflow.recurrence.rule.Recurrence;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Spawns a series' next instance, in the caller's transaction with the series row locked: the instance and its
+ * {@code taskflow.recurrence.spawned} event commit together, and UNIQUE (series_id, occurrence_at) turns a repeat into
+ * a no-op.
+ *
+ * <p>On completion: only the completion of the series' newest instance spawns (an older one's, or the same one
+ * completed again after a reopen, does nothing). A schedule-anchored series spawns its next occurrence after the
+ * current one; a completion-anchored one the first occurrence after the completion day, at DTSTART's time of day, the
+ * rule started afresh from that day (its COUNT counted over the instances).
+ *
+ * <p>On schedule (the catch-up rule): when a series' next occurrence has come, it spawns the latest occurrence that has
+ * come, not every one missed while nothing ran, so downtime never floods the list.
+ *
+ * <p>The instance copies the newest instance's title, description, priority and tags (the template follows the
+ * user's edits), or the stored template when that instance was deleted.
+ */
+public final class Spawner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
+
+  /** On-schedule series claimed per transaction. */
+  static final int CLAIM_BATCH = 50;
+
+  private final OutboxWriter outbox;
+
+  public Spawner(OutboxWriter outbox) {
+    this.outbox = outbox;
+  }
+
+  /** The events {@link #onCompleted} acts on: the completion of a recurring instance. */
+  public static boolean completesAnInstance(TaskflowEvent event) {
+    JsonObject task = EventTypes.TASK_COMPLETED.equals(event.type()) ? event.data().getJsonObject("task") : null;
+    return task != null && task.getString("seriesId") != null && task.getString("occurrenceAt") != null
+      && task.getString("completedAt") != null;
+  }
+
+  /** The effect of a {@code taskflow.task.completed} event of a recurring instance. */
+  public Future<Void> onCompleted(SqlConnection tx, TaskflowEvent event) {
+    JsonObject task = event.data().getJsonObject("task");
+    String seriesId = task.getString("seriesId");
+    OffsetDateTime occurrence = OffsetDateTime.parse(task.getString("occurrenceAt"));
+    OffsetDateTime completedAt = OffsetDateTime.parse(task.getString("completedAt"));
+    return tx.preparedQuery(SeriesSql.SERIES_FOR_UPDATE).execute(Tuple.of(UUID.fromString(seriesId), event.userId()))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture();
+        }
+        Series series = Series.from(rows.iterator().next());
+        if (series.onSchedule() || !series.lastOccurrenceAt().isEqual(occurrence)) {
+          return Future.succeededFuture();
+        }
+        Recurrence recurrence = series.recurrence();
+        Optional<LocalDateTime> next = series.completionAnchored()
+          ? afterCompletion(series, recurrence, completedAt)
+          : recurrence.firstAfter(local(series.lastOccurrenceAt(), recurrence));
+        if (next.isEmpty()) {
+          LOG.info("Series {} of user {} has ended after {} instances", series.id(), series.userId(),
+            series.instances());
+          return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.id())).mapEmpty();
+        }
+        return spawn(tx, series, recurrence, next.get(), event.correlationId());
+      });
+  }
+
+  /**
+   * Claims due on-schedule series and spawns their occurrences, one transaction per batch.
+   *
+   * @return how many series were handled (a full batch means there may be more)
+   */
+  public Future<Integer> spawnDue(Pool pool) {
+    return pool.withTransaction(tx -> tx.preparedQuery(SeriesSql.CLAIM_DUE).execute(Tuple.of(CLAIM_BATCH))
+      .compose(rows -> {
+        List<Series> due = new ArrayList<>(rows.size());
+        OffsetDateTime now = null;
+        for (Row row : rows) {
+          due.add(Series.from(row));
+          now = row.getOffsetDateTime("now");
+        }
+        Future<Void> chain = Future.succeededFuture();
+        for (Series series : due) {
+          OffsetDateTime at = now;
+          chain = chain.compose(v -> spawnScheduled(tx, series, at));
+        }
+        return chain.map(due.size());
+      }));
+  }
+
+  private Future<Void> spawnScheduled(SqlConnection tx, Series series, OffsetDateTime now) {
+    Recurrence recurrence = series.recurrence();
+    Optional<LocalDateTime> next = recurrence.firstAfter(local(series.lastOccurrenceAt(), recurrence));
+    Optional<LocalDateTime> latest = next.flatMap(from -> recurrence.latestBetween(from, local(now, recurrence)));
+    if (latest.isEmpty()) {
+      // nothing has come after all (an EXDATE added since, or the series ended): put the schedule right
+      Optional<OffsetDateTime> then = next.map(t -> recurrence.zoned(t).toOffsetDateTime());
+      return tx.preparedQuery(then.isEmpty() ? SeriesSql.END : SeriesSql.SKIP_TO)
+        .execute(then.isEmpty() ? Tuple.of(series.id()) : Tuple.of(series.id(), then.get())).mapEmpty();
+    }
+    if (!latest.get().equals(next.get())) {
+      LOG.info("Series {} catches up: spawning {} and leaving out the occurrences since {}", series.id(),
+        latest.get(), next.get());
+    }
+    return spawn(tx, series, recurrence, latest.get(), null);
+  }
+
+  private static Optional<LocalDateTime> afterCompletion(Series series, Recurrence recurrence,
+                                                         OffsetDateTime completedAt) {
+    Integer count = recurrence.count();
+    if (count != null && series.instances() >= count) {
+      return Optional.empty();
+    }
+    LocalDateTime restart = local(completedAt, recurrence).toLocalDate().atTime(series.dtstart().toLocalTime());
+    return recurrence.restartedAt(restart).firstAfter(restart);
+  }
+
+  /** Inserts the instance for {@code occurrence}, advances the series and writes the spawned event. */
+  private Future<Void> spawn(SqlConnection tx, Series series, Recurrence recurrence, LocalDateTime occurrence,
+                             String correlationId) {
+    OffsetDateTime at = recurrence.zoned(occurrence).toOffsetDateTime();
+    OffsetDateTime following = series.completionAnchored() ? null
+      : recurrence.firstAfter(occurrence).map(t -> recurrence.zoned(t).toOffsetDateTime()).orElse(null);
+    return tx.preparedQuery(SeriesSql.INSTANCE).execute(Tuple.of(series.id(), series.lastOccurrenceAt()))
+      .compose(current -> {
+        Task previous = current.size() == 0 ? null : Task.from(current.iterator().next());
+        JsonObject template = previous == null ? series.template() : Series.templateOf(previous);
+        return tx.preparedQuery(SeriesSql.INSERT_INSTANCE).execute(Tuple.from(new Object[]{UUID.randomUUID(),
+            series.userId(), template.getString("title"), template.getString("description", ""),
+            template.getString("priority", "normal"), tags(template), at, recurrence.zone().getId(), series.id()}))
+          .compose(inserted -> {
+            Future<Void> advanced = tx.preparedQuery(SeriesSql.ADVANCE)
+              .execute(Tuple.of(series.id(), at, following, template)).mapEmpty();
+            if (inserted.size() == 0) {
+              LOG.warn("Series {} already had an instance for {}; moving on", series.id(), occurrence);
+              return advanced;
+            }
+            Task instance = Task.from(inserted.iterator().next());
+            JsonObject data = new JsonObject().put("task", instance.toJson()).put("seriesId", series.id().toString())
+              .put("occurrenceAt", Task.instant(at)).put("occurrence", Recurrence.format(recurrence.placed(occurrence)))
+              .put("previousTaskId", previous == null ? null : previous.id().toString());
+            return advanced
+              .compose(v -> outbox.append(tx, series.userId(), EventTypes.RECURRENCE_SPAWNED,
+                instance.id().toString(), correlationId, data))
+              .onSuccess(v -> LOG.debug("Series {} spawned {} for {}", series.id(), instance.id(), occurrence))
+              .mapEmpty();
+          });
+      });
+  }
+
+  private static String[] tags(JsonObject template) {
+    return template.getJsonArray("tags", new JsonArray()).stream()
+      .map(String::valueOf).toArray(String[]::new);
+  }
+
+  /** The local time in the series' zone of a stored instant. */
+  static LocalDateTime local(OffsetDateTime instant, Recurrence recurrence) {
+    return instant.atZoneSameInstant(recurrence.zone()).toLocalDateTime();
+  }
+}
