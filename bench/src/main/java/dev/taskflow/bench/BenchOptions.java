@@ -8,7 +8,7 @@ import java.net.UnknownHostException;
  * The harness's command line, parsed by hand: an optional benchmark name ({@code api}, the default, or
  * {@code backbone}), then options.
  *
- * @param benchmark     {@link #API} or {@link #BACKBONE}
+ * @param benchmark     {@link #API}, {@link #BACKBONE} or {@link #RECURRENCE}
  * @param connections   concurrent HTTP connections, and in-flight transactions in the database phase; for the
  *                      backbone, the writers' pool
  * @param seconds       length of each measured window
@@ -27,6 +27,7 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
 
   static final String API = "api";
   static final String BACKBONE = "backbone";
+  static final String RECURRENCE = "recurrence";
 
   /** The embedded PostgreSQL allows 200 connections; the API's own pool and the harness's checks need some. */
   static final int MAX_EMBEDDED_CONNECTIONS = 150;
@@ -64,6 +65,16 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
       --seconds S           measured seconds (default 10)
       --warmup-seconds W    unmeasured warm-up seconds (default 3)
 
+    recurrence measures the recurrence engine on one thread (next occurrences and 100-occurrence previews per
+    second), then, on a temporary embedded PostgreSQL and Kafka broker with the outbox relay and a recurrence
+    verticle, completes recurring tasks open-loop at --rate per second over --users users and prints the time from
+    each completion's commit to its next instance's commit, checking that every completion spawned exactly one.
+
+      --rate R              completions per second (default 100)
+      --users U             users the tasks belong to (default 20)
+      --connections N       the harness's pool (default 50)
+      --seconds S / --warmup-seconds W   as above
+
       --help                this text
 
     Exit code: 0 when every call succeeded and the checks hold (api: the outbox check; backbone: as many events
@@ -73,7 +84,7 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
   static BenchOptions parse(String[] args) {
     String benchmark = API;
     int first = 0;
-    if (args.length > 0 && (API.equals(args[0]) || BACKBONE.equals(args[0]))) {
+    if (args.length > 0 && (API.equals(args[0]) || BACKBONE.equals(args[0]) || RECURRENCE.equals(args[0]))) {
       benchmark = args[0];
       first = 1;
     }
@@ -105,13 +116,13 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
         default -> throw new IllegalArgumentException("Unknown argument: " + arg);
       }
     }
-    boolean backbone = BACKBONE.equals(benchmark);
-    if (backbone && (url != null || token != null || email != null || password != null || dbUrl != null)) {
+    boolean api = API.equals(benchmark);
+    if (!api && (url != null || token != null || email != null || password != null || dbUrl != null)) {
       throw new IllegalArgumentException("--url, --token, --email, --password and --db-url are options of the api "
-        + "benchmark; the backbone benchmark runs self-contained");
+        + "benchmark; the " + benchmark + " benchmark runs self-contained");
     }
-    if (!backbone && (rate != null || users != null)) {
-      throw new IllegalArgumentException("--rate and --users are options of the backbone benchmark: "
+    if (api && (rate != null || users != null)) {
+      throw new IllegalArgumentException("--rate and --users are options of the backbone and recurrence benchmarks: "
         + "java -jar taskflow-bench.jar backbone --rate N --users U");
     }
     if (url == null && (token != null || email != null || password != null || dbUrl != null)) {
@@ -128,8 +139,10 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
       throw new IllegalArgumentException("--connections is at most " + MAX_EMBEDDED_CONNECTIONS
         + " against the embedded PostgreSQL (it allows 200 connections in all)");
     }
-    return new BenchOptions(benchmark, connections, seconds, warmup, rate == null ? 1000 : rate,
-      users == null ? 100 : users, url, token, email, password, dbUrl, help);
+    int defaultRate = RECURRENCE.equals(benchmark) ? 100 : 1000;
+    int defaultUsers = RECURRENCE.equals(benchmark) ? 20 : 100;
+    return new BenchOptions(benchmark, connections, seconds, warmup, rate == null ? defaultRate : rate,
+      users == null ? defaultUsers : users, url, token, email, password, dbUrl, help);
   }
 
   boolean selfContained() {

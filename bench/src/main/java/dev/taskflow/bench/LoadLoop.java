@@ -130,9 +130,12 @@ final class LoadLoop {
       finishIfDrained();
     }
 
-    /** Open loop: starts every call the schedule has made due by now, each timed from its scheduled moment. */
+    /**
+     * Open loop: starts every call the schedule has made due by now, each timed from its scheduled moment (call k is
+     * due at k / rate, so k + 1 calls are due once that moment has come).
+     */
     private void startDueCalls() {
-      long due = (System.nanoTime() - scheduleStart) * rate / 1_000_000_000L;
+      long due = (System.nanoTime() - scheduleStart) * rate / 1_000_000_000L + 1;
       while (scheduled < due && phase != Phase.DRAIN) {
         issue(scheduleStart + scheduled * 1_000_000_000L / rate);
         scheduled++;

@@ -2,6 +2,7 @@ package dev.taskflow.bench;
 
 import dev.taskflow.api.ApiVerticle;
 import dev.taskflow.audit.AuditVerticle;
+import dev.taskflow.recurrence.RecurrenceVerticle;
 import dev.taskflow.core.config.TaskflowConfig;
 import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
@@ -31,8 +32,8 @@ import java.util.stream.Stream;
  * The self-contained target: a PostgreSQL from the embedded binaries in a temporary directory with durable commits
  * (fsync and synchronous commits on, as the laptop run has them; not
  * {@link EmbeddedPostgresServer#temporary()}, which turns durability off), the schema, and in its own Vert.x either
- * the API verticle on a free loopback port or the event backbone: a temporary embedded Kafka broker, the audit
- * verticle and the outbox relay. Blocking; run it from {@code main}. Closing it removes everything, data included.
+ * the API verticle on a free loopback port, or the event backbone: a temporary embedded Kafka broker, the outbox
+ * relay and the audit verticle (or the recurrence verticle). Blocking; run it from {@code main}. Closing it removes everything, data included.
  */
 final class LocalServer implements AutoCloseable {
 
@@ -82,6 +83,22 @@ final class LocalServer implements AutoCloseable {
       Await.result(local.vertx.deployVerticle(AuditVerticle.class, once)
         .compose(id -> local.vertx.deployVerticle(new RelayVerticle((vertx, config) ->
           Transports.publisher(vertx, config).map(decorate)), once)), DEPLOY_LIMIT);
+      return local;
+    } catch (Exception | Error e) {
+      local.close();
+      throw e;
+    }
+  }
+
+  /** The database, with commit timestamps on, a Kafka broker, the outbox relay and a recurrence verticle. */
+  static LocalServer startRecurrence() throws Exception {
+    LocalServer local = new LocalServer(Files.createTempDirectory("taskflow-bench-"));
+    try {
+      local.kafka = EmbeddedKafkaServer.temporary();
+      local.startDatabase(true).put("transport", Transports.KAFKA).put("kafka.bootstrap", local.kafka.bootstrapServers());
+      DeploymentOptions once = new DeploymentOptions().setConfig(local.config);
+      Await.result(local.vertx.deployVerticle(RecurrenceVerticle.class, once)
+        .compose(id -> local.vertx.deployVerticle(RelayVerticle.class, once)), DEPLOY_LIMIT);
       return local;
     } catch (Exception | Error e) {
       local.close();

@@ -42,6 +42,18 @@ class BenchOptionsTest {
   }
 
   @Test
+  @DisplayName("recurrence runs the recurrence benchmark: 100 completions/s over 20 users unless told otherwise")
+  void recurrence() {
+    BenchOptions defaults = BenchOptions.parse(new String[]{"recurrence"});
+    assertThat(defaults.benchmark()).isEqualTo(BenchOptions.RECURRENCE);
+    assertThat(defaults.rate()).isEqualTo(100);
+    assertThat(defaults.users()).isEqualTo(20);
+    assertThat(BenchOptions.parse(new String[]{"recurrence", "--rate", "40"}).rate()).isEqualTo(40);
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"recurrence", "--url", "http://127.0.0.1:8080"}))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("self-contained");
+  }
+
+  @Test
   @DisplayName("Each benchmark refuses the other's options")
   void optionsBelongToTheirBenchmark() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--rate", "500"})).hasMessageContaining("backbone");

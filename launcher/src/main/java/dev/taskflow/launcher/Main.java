@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,relay,api]}: loads the configuration, starts the
+ * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,recurrence,relay,api]}: loads the configuration, starts the
  * embedded PostgreSQL when no {@code db.url} is configured and the embedded Kafka broker when the transport is Kafka
  * and no {@code kafka.bootstrap} is configured, migrates the schema, and deploys the chosen verticles (all that are
  * present by default). SIGTERM undeploys them, then stops the embedded broker and database.

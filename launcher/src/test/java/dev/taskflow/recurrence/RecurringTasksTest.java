@@ -283,6 +283,40 @@ class RecurringTasksTest {
     }
 
     @Test
+    @DisplayName("no rule, start or zone produces a 5xx or a hang, on preview, PUT or POST /tasks")
+    void hostile() {
+      List<String> rules = List.of("", " ", "RRULE:", "FREQ=", "FREQ=DAILY;INTERVAL=0", "FREQ=DAILY;INTERVAL=-1",
+        "FREQ=DAILY;COUNT=0", "FREQ=DAILY;COUNT=-5", "FREQ=DAILY;COUNT=99999999999", "FREQ=DAILY;UNTIL=99991231T000000Z",
+        "FREQ=DAILY;UNTIL=00000101T000000Z", "FREQ=DAILY;UNTIL=garbage", "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=SECONDLY;BYYEARDAY=366;BYMONTH=1", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO", "FREQ=MONTHLY;BYSETPOS=400;BYDAY=MO",
+        "FREQ=MONTHLY;BYDAY=+9MO", "FREQ=WEEKLY;BYDAY=XX", "FREQ=DAILY;;;", "FREQ=DAILY;FREQ=WEEKLY",
+        "FREQ=YEARLY;BYMONTH=13", "FREQ=MINUTELY;BYSECOND=61", "FREQ=DAILY;WKST=ZZ", "\u00ff\u00fe", "FREQ=DAILY\n",
+        "FREQ=DAILY;X-NAME=1", "FREQ=YEARLY;BYMONTHDAY=-31;BYMONTH=2", "FREQ=DAILY;RSCALE=GREGORIAN");
+      List<String> starts = List.of("2026-01-01T09:00:00", "9999-12-31T23:59:59", "0001-01-01T00:00:00",
+        "2026-03-08T02:30:00");
+      JsonObject plain = plainTask(alice, "2026-01-01T09:00:00Z");
+      for (String rrule : rules) {
+        for (String dtstart : starts) {
+          JsonObject request = new JsonObject().put("rrule", rrule).put("dtstart", dtstart)
+            .put("timezone", "America/New_York");
+          for (var call : List.of(
+            (java.util.function.Supplier<HttpResponse<Buffer>>) () -> send(alice, HttpMethod.POST,
+              "/api/v1/recurrence/preview", request.copy().put("count", 100)),
+            () -> send(alice, HttpMethod.PUT, "/api/v1/tasks/" + plain.getString("id") + "/recurrence", request),
+            () -> send(alice, HttpMethod.POST, "/api/v1/tasks", new JsonObject().put("title", "hostile")
+              .put("recurrence", request)))) {
+            long started = System.nanoTime();
+            HttpResponse<Buffer> response = call.get();
+            assertThat(response.statusCode()).as(rrule + " from " + dtstart + ": " + response.bodyAsString())
+              .isLessThan(500);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as(rrule + " from " + dtstart)
+              .isLessThan(Duration.ofSeconds(2));
+          }
+        }
+      }
+    }
+
+    @Test
     @DisplayName("count is capped at 100 (a 400 from the contract), 100 is fine")
     void countCap() {
       HttpResponse<Buffer> tooMany = send(alice, HttpMethod.POST, "/api/v1/recurrence/preview",
