@@ -439,6 +439,28 @@ class RecurringTasksTest {
   }
 
   @Test
+  @DisplayName("deleting the newest instance ends its series; deleting an earlier one does not")
+  void deletingEnds() throws InterruptedException {
+    JsonObject first = createRecurring(alice, "Deleted", "2026-06-01T08:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=DAILY"));
+    String seriesId = first.getString("seriesId");
+    complete(alice, first);
+    JsonObject second = waitForInstance(seriesId, 2);
+    assertThat(send(alice, HttpMethod.DELETE, "/api/v1/tasks/" + first.getString("id"), null).statusCode())
+      .isEqualTo(204);
+    JsonObject marker = createRecurring(alice, "Marker 4", "2026-05-01T10:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=WEEKLY"));
+    complete(alice, marker);
+    waitForInstance(marker.getString("seriesId"), 2);
+    assertThat(recurring(alice)).extracting(s -> s.getString("id")).contains(seriesId);
+
+    assertThat(send(alice, HttpMethod.DELETE, "/api/v1/tasks/" + second.getString("id"), null).statusCode())
+      .isEqualTo(204);
+    eventually(() -> recurring(alice).stream().noneMatch(s -> s.getString("id").equals(seriesId)),
+      "the series to end");
+  }
+
+  @Test
   @DisplayName("a completion-anchored series computes the next occurrence from the completion day")
   void completionAnchor() throws InterruptedException {
     JsonObject first = createRecurring(alice, "Every 3 days after I finish it", null, null, new JsonObject()

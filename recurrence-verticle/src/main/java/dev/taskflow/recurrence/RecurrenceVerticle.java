@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The recurrence service, owner of the {@code series} table: answers {@code recurrence.preview} and
- * {@code recurrence.series} on the event bus, spawns the next instance when the newest one is completed (consumer
- * group {@code recurrence} on {@code task-events}) and spawns on-schedule instances at their time.
+ * {@code recurrence.series} on the event bus, spawns the next instance when the newest one is completed and ends a
+ * series whose newest instance is deleted (consumer group {@code recurrence} on {@code task-events}), and spawns
+ * on-schedule instances at their time.
  */
 public final class RecurrenceVerticle extends VerticleBase {
 
@@ -56,7 +57,7 @@ public final class RecurrenceVerticle extends VerticleBase {
       .compose(created -> {
         subscriber = created;
         return subscriber.subscribe(Topics.TASK_EVENTS, CONSUMER,
-          new IdempotentConsumer(pool, CONSUMER, Spawner::completesAnInstance, spawner::onCompleted));
+          new IdempotentConsumer(pool, CONSUMER, Spawner::concernsAnInstance, spawner::onTaskEvent));
       })
       .onSuccess(v -> LOG.info("Recurrence service ready: spawning on completion ({}) and on schedule",
         Topics.TASK_EVENTS));

@@ -51,31 +51,45 @@ public final class Spawner {
     this.outbox = outbox;
   }
 
-  /** The events {@link #onCompleted} acts on: the completion of a recurring instance. */
-  public static boolean completesAnInstance(TaskflowEvent event) {
-    JsonObject task = EventTypes.TASK_COMPLETED.equals(event.type()) ? event.data().getJsonObject("task") : null;
+  /** The events {@link #onTaskEvent} acts on: a recurring instance completed or deleted. */
+  public static boolean concernsAnInstance(TaskflowEvent event) {
+    boolean completed = EventTypes.TASK_COMPLETED.equals(event.type());
+    if (!completed && !EventTypes.TASK_DELETED.equals(event.type())) {
+      return false;
+    }
+    JsonObject task = event.data().getJsonObject("task");
     return task != null && task.getString("seriesId") != null && task.getString("occurrenceAt") != null
-      && task.getString("completedAt") != null;
+      && (!completed || task.getString("completedAt") != null);
   }
 
-  /** The effect of a {@code taskflow.task.completed} event of a recurring instance. */
-  public Future<Void> onCompleted(SqlConnection tx, TaskflowEvent event) {
+  /**
+   * The effect of a completed or deleted recurring instance, in the consumer's transaction. Completing the newest
+   * instance spawns the next one (on-completion series); deleting the newest instance ends its series, which no
+   * instance would carry on any more.
+   */
+  public Future<Void> onTaskEvent(SqlConnection tx, TaskflowEvent event) {
     JsonObject task = event.data().getJsonObject("task");
-    String seriesId = task.getString("seriesId");
+    UUID seriesId = UUID.fromString(task.getString("seriesId"));
     OffsetDateTime occurrence = OffsetDateTime.parse(task.getString("occurrenceAt"));
-    OffsetDateTime completedAt = OffsetDateTime.parse(task.getString("completedAt"));
-    return tx.preparedQuery(SeriesSql.SERIES_FOR_UPDATE).execute(Tuple.of(UUID.fromString(seriesId), event.userId()))
+    return tx.preparedQuery(SeriesSql.SERIES_FOR_UPDATE).execute(Tuple.of(seriesId, event.userId()))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.succeededFuture();
         }
         Series series = Series.from(rows.iterator().next());
-        if (series.onSchedule() || !series.lastOccurrenceAt().isEqual(occurrence)) {
+        if (!series.lastOccurrenceAt().isEqual(occurrence)) {
+          return Future.succeededFuture();
+        }
+        if (EventTypes.TASK_DELETED.equals(event.type())) {
+          LOG.info("Series {} of user {} ends: its newest instance was deleted", series.id(), series.userId());
+          return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.id())).mapEmpty();
+        }
+        if (series.onSchedule()) {
           return Future.succeededFuture();
         }
         Recurrence recurrence = series.recurrence();
         Optional<LocalDateTime> next = series.completionAnchored()
-          ? afterCompletion(series, recurrence, completedAt)
+          ? afterCompletion(series, recurrence, OffsetDateTime.parse(task.getString("completedAt")))
           : recurrence.firstAfter(local(series.lastOccurrenceAt(), recurrence));
         if (next.isEmpty()) {
           LOG.info("Series {} of user {} has ended after {} instances", series.id(), series.userId(),
