@@ -6,6 +6,8 @@ import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.api.accounts.PasswordHasher;
 import dev.taskflow.api.history.HistoryHandlers;
 import dev.taskflow.api.http.Problems;
+import dev.taskflow.api.live.FanOut;
+import dev.taskflow.api.live.LiveBridge;
 import dev.taskflow.api.http.ServiceCalls;
 import dev.taskflow.api.tasks.RecurrenceHandlers;
 import dev.taskflow.api.tasks.TaskHandlers;
@@ -50,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private EventPublisher broker;
+  private FanOut fanOut;
 
   @Override
   public Future<?> start() {
@@ -58,6 +61,11 @@ public final class ApiVerticle extends VerticleBase {
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
     return Transports.publisher(vertx, config())
       .onSuccess(publisher -> broker = publisher)
+      .compose(v -> Transports.subscriber(vertx, config()))
+      .onSuccess(subscriber -> {
+        fanOut = new FanOut(vertx, subscriber);
+        fanOut.start();
+      })
       .compose(v -> TokenAuth.create(vertx, JwtSettings.from(config())))
       .compose(tokens -> contractText.compose(text -> OpenAPIContract.from(vertx, CONTRACT))
         .map(contract -> router(contract, tokens, contractText.result(), settings)))
@@ -76,7 +84,7 @@ public final class ApiVerticle extends VerticleBase {
     ServiceCalls calls = new ServiceCalls(vertx.eventBus());
     RecurrenceHandlers recurrence = new RecurrenceHandlers(calls);
     TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")), recurrence);
-    Handler<RoutingContext> currentUser = new CurrentUser(accountRepository, tokens);
+    CurrentUser currentUser = new CurrentUser(accountRepository, tokens);
 
     RouterBuilder api = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
       .rootHandler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()))
@@ -126,6 +134,7 @@ public final class ApiVerticle extends VerticleBase {
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);
+    root.route("/eventbus/*").subRouter(new LiveBridge(tokens, currentUser).router(vertx));
     root.route().last().handler(ctx -> ctx.fail(404));
     root.route().failureHandler(Problems::handle);
     return root;
@@ -155,6 +164,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> closing = server != null ? server.close() : Future.succeededFuture();
     return closing
+      .eventually(() -> fanOut != null ? fanOut.close() : Future.succeededFuture())
       .eventually(() -> broker != null ? broker.close() : Future.succeededFuture())
       .eventually(() -> pool != null ? pool.close() : Future.succeededFuture());
   }

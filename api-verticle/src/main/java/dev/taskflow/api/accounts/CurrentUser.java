@@ -47,25 +47,25 @@ public final class CurrentUser implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    User user = ctx.user();
-    String subject = user == null ? null : user.principal().getString("sub");
-    if (subject == null) {
-      ctx.fail(Problem.unauthorized("The token has no subject."));
-      return;
-    }
-    UUID cached = known.get(subject);
-    if (cached != null) {
-      ctx.put(KEY, cached);
-      ctx.next();
-      return;
-    }
-    resolve(subject, user.principal())
+    userId(ctx.user())
       .onSuccess(id -> {
-        known.put(subject, id);
         ctx.put(KEY, id);
         ctx.next();
       })
       .onFailure(ctx::fail);
+  }
+
+  /** The Taskflow user a verified token stands for (the event-bus bridge asks too). */
+  public Future<UUID> userId(User user) {
+    String subject = user == null ? null : user.principal().getString("sub");
+    if (subject == null) {
+      return Future.failedFuture(Problem.unauthorized("The token has no subject."));
+    }
+    UUID cached = known.get(subject);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return resolve(subject, user.principal()).onSuccess(id -> known.put(subject, id));
   }
 
   private Future<UUID> resolve(String subject, JsonObject claims) {

@@ -129,10 +129,14 @@ public final class TokenAuth implements JWTAuth {
     }
     return verify(credentials).onSuccess(user -> {
       if (token != null) {
-        long exp = user.principal().getLong("exp", user.attributes().getLong("exp", 0L));
-        verified.put(token, new Verified(user, exp * 1000));
+        verified.put(token, new Verified(user, expiresAt(user) * 1000));
       }
     });
+  }
+
+  /** When a verified token's user expires, in epoch seconds (vertx-auth-jwt keeps {@code exp} in the attributes). */
+  public static long expiresAt(User user) {
+    return user.principal().getLong("exp", user.attributes().getLong("exp", 0L));
   }
 
   private Future<User> verify(Credentials credentials) {
