@@ -20,6 +20,7 @@ import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.Transports;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -28,6 +29,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
@@ -51,6 +53,9 @@ public final class ApiVerticle extends VerticleBase {
 
   private Pool pool;
   private HttpServer server;
+  /** The web UI: static files (HTML, CSS, ES modules, the vendored event-bus client) on the class path. */
+  static final String WEBROOT = "webroot";
+
   private EventPublisher broker;
   private FanOut fanOut;
 
@@ -135,9 +140,21 @@ public final class ApiVerticle extends VerticleBase {
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);
     root.route("/eventbus/*").subRouter(new LiveBridge(tokens, currentUser).router(vertx));
+    root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
+      .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setMaxAgeSeconds(300));
     root.route().last().handler(ctx -> ctx.fail(404));
     root.route().failureHandler(Problems::handle);
     return root;
+  }
+
+  /** The web UI is same-origin only: its scripts, styles, API calls and the bridge. */
+  private static void uiHeaders(RoutingContext ctx) {
+    ctx.response()
+      .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+      .putHeader("X-Content-Type-Options", "nosniff")
+      .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
   }
 
   /** An Authorization header that is there but holds no bearer token is a 401 with a reason, not a bare 400. */
