@@ -12,7 +12,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -44,13 +43,6 @@ final class BackboneBench {
   private static final Duration CATCH_UP = Duration.ofSeconds(90);
   private static final double PUBLISH_AIM_MS = 20;
   private static final double CONSUME_AIM_MS = 50;
-
-  private static final String CREATE_USERS = """
-    INSERT INTO users (id, email, display_name)
-    SELECT gen_random_uuid(), 'bench-' || n || '-' || $2 || '@example.com', 'bench ' || n
-      FROM generate_series(1, $1) AS n
-    RETURNING id
-    """;
 
   private static final String COUNTS = """
     SELECT (SELECT count(*) FROM tasks) AS tasks, (SELECT count(*) FROM event_log) AS logged,
@@ -89,7 +81,7 @@ final class BackboneBench {
         report.line("target", "self-contained, data in " + local.root() + ": Kafka at " + local.kafkaBootstrap()
           + ", audit verticle (its own pool: " + local.poolSize() + "), outbox relay");
         report.line("database", Await.result(PostgresInfo.read(pool), SETUP_LIMIT).toString());
-        return measure(driver, pool, writers, Await.result(createUsers(pool), SETUP_LIMIT));
+        return measure(driver, pool, writers, Await.result(BenchUsers.create(pool, options.users()), SETUP_LIMIT));
       } finally {
         Await.result(Future.join(writers.stream().map(writer -> writer.pool().close()).toList()), SETUP_LIMIT);
       }
@@ -206,15 +198,5 @@ final class BackboneBench {
     }
     double p99 = latencies.micros().getValueAtPercentile(99) / 1000.0;
     return String.format(Locale.ROOT, "%s (%.2f ms)", p99 <= aimMs ? "met" : "NOT met", p99);
-  }
-
-  /** {@code --users} fresh accounts, without passwords: only their tasks and event sequences matter here. */
-  private Future<List<UUID>> createUsers(Pool pool) {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    return pool.preparedQuery(CREATE_USERS).execute(Tuple.of(options.users(), run)).map(rows -> {
-      List<UUID> ids = new ArrayList<>(rows.rowCount());
-      rows.forEach(row -> ids.add(row.getUUID("id")));
-      return ids;
-    });
   }
 }

@@ -12,6 +12,7 @@ import dev.taskflow.core.outbox.RelayVerticle;
 import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.Transports;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -75,30 +76,24 @@ final class LocalServer implements AutoCloseable {
    * relay, whose Kafka publisher is wrapped by {@code decorate}.
    */
   static LocalServer startBackbone(UnaryOperator<EventPublisher> decorate) throws Exception {
-    LocalServer local = new LocalServer(Files.createTempDirectory("taskflow-bench-"));
-    try {
-      local.kafka = EmbeddedKafkaServer.temporary();
-      local.startDatabase(true).put("transport", Transports.KAFKA).put("kafka.bootstrap", local.kafka.bootstrapServers());
-      DeploymentOptions once = new DeploymentOptions().setConfig(local.config);
-      Await.result(local.vertx.deployVerticle(AuditVerticle.class, once)
-        .compose(id -> local.vertx.deployVerticle(new RelayVerticle((vertx, config) ->
-          Transports.publisher(vertx, config).map(decorate)), once)), DEPLOY_LIMIT);
-      return local;
-    } catch (Exception | Error e) {
-      local.close();
-      throw e;
-    }
+    return startWithBroker(AuditVerticle.class, decorate);
   }
 
-  /** The database, with commit timestamps on, a Kafka broker, the outbox relay and a recurrence verticle. */
+  /** The database, with commit timestamps on, a Kafka broker, a recurrence verticle and the outbox relay. */
   static LocalServer startRecurrence() throws Exception {
+    return startWithBroker(RecurrenceVerticle.class, UnaryOperator.identity());
+  }
+
+  private static LocalServer startWithBroker(Class<? extends Deployable> consumer, UnaryOperator<EventPublisher> decorate)
+    throws Exception {
     LocalServer local = new LocalServer(Files.createTempDirectory("taskflow-bench-"));
     try {
       local.kafka = EmbeddedKafkaServer.temporary();
       local.startDatabase(true).put("transport", Transports.KAFKA).put("kafka.bootstrap", local.kafka.bootstrapServers());
       DeploymentOptions once = new DeploymentOptions().setConfig(local.config);
-      Await.result(local.vertx.deployVerticle(RecurrenceVerticle.class, once)
-        .compose(id -> local.vertx.deployVerticle(RelayVerticle.class, once)), DEPLOY_LIMIT);
+      Await.result(local.vertx.deployVerticle(consumer, once)
+        .compose(id -> local.vertx.deployVerticle(new RelayVerticle((vertx, config) ->
+          Transports.publisher(vertx, config).map(decorate)), once)), DEPLOY_LIMIT);
       return local;
     } catch (Exception | Error e) {
       local.close();

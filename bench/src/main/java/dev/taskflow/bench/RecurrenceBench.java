@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -42,13 +41,6 @@ final class RecurrenceBench {
   private static final List<String> RULES = List.of("FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,WE,FR",
     "FREQ=MONTHLY;BYMONTHDAY=-1", "FREQ=MONTHLY;BYDAY=2TU", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
     "FREQ=HOURLY;INTERVAL=3;BYHOUR=9,12,15,18", "FREQ=DAILY;INTERVAL=3;COUNT=500");
-
-  private static final String CREATE_USERS = """
-    INSERT INTO users (id, email, display_name)
-    SELECT gen_random_uuid(), 'bench-' || n || '-' || $2 || '@example.com', 'bench ' || n
-      FROM generate_series(1, $1) AS n
-    RETURNING id
-    """;
 
   /** Each completed instance's completion commit and its successor's commit, microseconds since the epoch. */
   private static final String SPAWN_TIMES = """
@@ -134,7 +126,7 @@ final class RecurrenceBench {
       + "tasks (FREQ=DAILY), %d s warm-up + %d s measured", options.rate(), options.users(), total,
       options.warmupSeconds(), options.seconds()));
     report.progress("creating the users and " + total + " recurring tasks");
-    List<UUID> users = Await.result(createUsers(pool), SETUP_LIMIT);
+    List<UUID> users = Await.result(BenchUsers.create(pool, options.users()), SETUP_LIMIT);
     SeriesRepository series = new SeriesRepository(pool, new OutboxWriter("bench"));
     List<UUID[]> tasks = new ArrayList<>(total);
     for (int i = 0; i < total; i += 100) {
@@ -221,14 +213,5 @@ final class RecurrenceBench {
     } catch (Exception e) {
       throw new IllegalStateException("Cannot count: " + e, e);
     }
-  }
-
-  private Future<List<UUID>> createUsers(Pool pool) {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    return pool.preparedQuery(CREATE_USERS).execute(Tuple.of(options.users(), run)).map(rows -> {
-      List<UUID> ids = new ArrayList<>(rows.rowCount());
-      rows.forEach(row -> ids.add(row.getUUID("id")));
-      return ids;
-    });
   }
 }

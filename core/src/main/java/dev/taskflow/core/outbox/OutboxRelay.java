@@ -1,10 +1,12 @@
 package dev.taskflow.core.outbox;
 
+import dev.taskflow.core.runtime.Rounds;
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.OutboxRecord;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -62,8 +64,7 @@ public final class OutboxRelay {
   private final AtomicLong oldestUnpublishedMillis = new AtomicLong();
   private final AtomicLong publishedTotal = new AtomicLong();
 
-  private boolean running;
-  private boolean again;
+  private final Rounds<Void> rounds = new Rounds<>(this::drain, this::settled);
   private long backoffMillis;
   private boolean active;
 
@@ -90,28 +91,20 @@ public final class OutboxRelay {
 
   /** Asks for a drain round now (or right after the current one). */
   public void wake() {
-    if (!active) {
-      return;
+    if (active) {
+      rounds.request();
     }
-    if (running) {
-      again = true;
-      return;
+  }
+
+  /** After the last round: a failure backs off (doubling, up to the configured maximum) and tries again. */
+  private void settled(AsyncResult<Void> done) {
+    if (done.failed()) {
+      backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
+      LOG.warn("Outbox relay could not publish, retrying in {} ms: {}", backoffMillis, done.cause().toString());
+      vertx.setTimer(backoffMillis, id -> wake());
+    } else {
+      backoffMillis = 0;
     }
-    running = true;
-    again = false;
-    drain().onComplete(done -> {
-      running = false;
-      if (done.failed()) {
-        backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
-        LOG.warn("Outbox relay could not publish, retrying in {} ms: {}", backoffMillis, done.cause().toString());
-        vertx.setTimer(backoffMillis, id -> wake());
-      } else {
-        backoffMillis = 0;
-        if (again) {
-          wake();
-        }
-      }
-    });
   }
 
   /** Publishes batches until a short one says the outbox is drained. */
