@@ -1,0 +1,92 @@
+// The HTTP API (/api/v1). Errors are application/problem+json; ApiError carries the server's detail for the user.
+import * as session from './session.js';
+
+export class ApiError extends Error {
+  constructor(status, detail, problem) {
+    super(detail);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Called when the server says the token is no longer good (401). */
+let onUnauthorized = () => {};
+export function whenUnauthorized(handler) {
+  onUnauthorized = handler;
+}
+
+/**
+ * One request. Resolves with {status, body, etag}; rejects with an ApiError whose message is the problem's detail (or
+ * a sentence about the network when there was no answer).
+ */
+export async function call(method, path, { body, headers = {}, auth = true, contentType = 'application/json' } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  if (auth) {
+    const current = session.current();
+    if (current) {
+      init.headers.Authorization = 'Bearer ' + current.token;
+    }
+  }
+  if (body !== undefined) {
+    init.headers['Content-Type'] = contentType;
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch('/api/v1' + path, init);
+  } catch (e) {
+    throw new ApiError(0, 'The server cannot be reached. Check your connection and try again.');
+  }
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const detail = (data && (data.detail || data.title)) || `The server answered ${response.status}.`;
+    if (response.status === 401 && auth) {
+      onUnauthorized(detail);
+    }
+    throw new ApiError(response.status, detail, data);
+  }
+  return { status: response.status, body: data, etag: response.headers.get('ETag') };
+}
+
+export const get = (path, options) => call('GET', path, options).then(r => r.body);
+export const post = (path, body, options) => call('POST', path, { ...options, body }).then(r => r.body);
+export const put = (path, body, options) => call('PUT', path, { ...options, body }).then(r => r.body);
+export const del = (path, options) => call('DELETE', path, options).then(r => r.body);
+
+/** A merge patch that only applies to the version the user saw (412 when someone changed it since). */
+export function patch(path, body, version) {
+  return call('PATCH', path, {
+    body, contentType: 'application/merge-patch+json', headers: { 'If-Match': `"${version}"` },
+  }).then(r => r.body);
+}
+
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value != null && value !== '') {
+      search.set(key, value);
+    }
+  }
+  const text = search.toString();
+  return text ? '?' + text : '';
+}
+
+/** Every page of a list endpoint ({items, nextCursor}), up to max items. Resolves {items, more}. */
+export async function all(path, params, max = 1000) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(path + query({ ...params, limit: 200, cursor }));
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && items.length < max);
+  return { items, more: Boolean(cursor) };
+}

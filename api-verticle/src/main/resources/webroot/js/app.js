@@ -1,0 +1,446 @@
+// Taskflow's web UI: wires the session, the live connection, the merge by sequence, the store and the views.
+import * as api from './api.js';
+import * as session from './session.js';
+import { $, $$, h, replaceChildren } from './dom.js';
+import { Live } from './live.js';
+import { REMINDER, Sync } from './sync.js';
+import { TaskStore, VIEWS, listParams } from './store.js';
+import { TaskList } from './views/list.js';
+import { Editor } from './views/editor.js';
+import { History } from './views/history.js';
+import * as toasts from './views/toasts.js';
+import * as dialogs from './views/dialogs.js';
+import { showAuth, wireAuth } from './views/auth.js';
+
+const LIVE_TEXT = { live: 'Live', connecting: 'Connecting…', offline: 'Offline' };
+
+const state = {
+  user: null,
+  store: new TaskStore(),
+  sync: null,
+  live: null,
+  filter: { view: 'open', tag: null, q: null },
+  loaded: false,
+  more: false,
+  timers: [],
+  pending: new Set(),
+  logoutReason: '',
+};
+
+let list;
+let editor;
+let history;
+
+function boot() {
+  wireAuth();
+  list = new TaskList($('#task-list'), {
+    toggle,
+    edit: task => editor.openEdit(task),
+    history: task => history.open(task),
+    remove,
+    tag: setTag,
+  });
+  editor = new Editor({ onSaved: task => applySnapshot(task) });
+  history = new History();
+  dialogs.wire($('#confirm'));
+  wireShell();
+  api.whenUnauthorized(() => expire());
+  session.onChange(onSessionChange);
+  const current = session.valid();
+  if (current) {
+    start(current);
+  } else {
+    showAuth(session.current() ? 'Your session has expired. Log in again.' : '');
+  }
+}
+
+// ---- session ----
+
+function onSessionChange(current) {
+  if (!current) {
+    if (state.user) {
+      stop();
+    }
+    showAuth(state.logoutReason);
+    state.logoutReason = '';
+    return;
+  }
+  if (!state.user || state.user.id !== current.user.id) {
+    if (state.user) {
+      stop();
+    }
+    start(current);
+  } else if (state.live) {
+    // a fresh token from a login in another tab
+    state.live.retryNow();
+  }
+}
+
+function expire() {
+  if (!state.user) {
+    return;
+  }
+  state.logoutReason = 'Your session has expired. Log in again.';
+  session.clear();
+}
+
+/** The bridge refused the token: expired, or this account is gone. */
+function checkSession() {
+  if (!session.valid()) {
+    expire();
+    return;
+  }
+  api.get('/me').catch(() => {});
+}
+
+function start(current) {
+  state.user = current.user;
+  state.store = new TaskStore();
+  state.loaded = false;
+  list.clear();
+  $('#auth').hidden = true;
+  $('#shell').hidden = false;
+  $('#who').textContent = current.user.displayName || current.user.email;
+  $('#who').title = current.user.email;
+  state.sync = new Sync({
+    fetchEvents: after => api.get('/events' + api.query({ afterSequence: after, limit: 200 })),
+    apply: applyEvent,
+    reload: () => load(true),
+  });
+  state.live = new Live({
+    session: session.valid,
+    onEvent,
+    onState: showLiveState,
+    onOpen: () => state.sync.resume().catch(e => setListStatus(`The tasks could not be loaded: ${e.message}`, true)),
+    onRefused: checkSession,
+  });
+  state.live.start();
+  // the list loads once the live handlers are registered (nothing is missed in between); not later than this
+  state.timers.push(setTimeout(() => {
+    if (!state.loaded) {
+      load(false).catch(() => {});
+    }
+  }, 2500));
+  state.timers.push(setInterval(() => render(), 30_000));
+  state.timers.push(setInterval(() => {
+    if (state.live && state.live.state === 'live') {
+      state.sync.catchUp().catch(() => {});
+    }
+  }, 60_000));
+  selectView(state.filter.view, false);
+  $('#quick-title').focus();
+}
+
+function stop() {
+  state.timers.forEach(id => {
+    clearTimeout(id);
+    clearInterval(id);
+  });
+  state.timers = [];
+  if (state.live) {
+    state.live.stop();
+  }
+  if (state.sync) {
+    state.sync.reset();
+  }
+  state.live = null;
+  state.sync = null;
+  state.user = null;
+  for (const dialog of $$('dialog[open]')) {
+    dialog.close();
+  }
+  toasts.clearAll();
+  list.clear();
+}
+
+// ---- live ----
+
+function onEvent(event) {
+  if (event.type === REMINDER) {
+    toasts.reminder(event, 'live', openById);
+  }
+  state.sync.receive(event);
+}
+
+/** One event, in sequence order (or, before the first, as it comes). */
+function applyEvent(event, origin) {
+  const data = event.data || {};
+  let changed = false;
+  if (event.type === REMINDER) {
+    toasts.reminder(event, origin, openById);
+  } else if (event.type === 'taskflow.task.deleted') {
+    changed = state.store.remove(event.subject || (data.task && data.task.id));
+  } else if (data.task) {
+    changed = state.store.upsert(data.task);
+  }
+  history.onEvent(event);
+  if (changed) {
+    scheduleRender();
+  }
+}
+
+function applySnapshot(task) {
+  if (state.store.upsert(task)) {
+    scheduleRender();
+  }
+}
+
+function showLiveState(liveState, info) {
+  const box = $('#live');
+  box.dataset.state = liveState;
+  box.dataset.retryAt = info.retryAt || '';
+  box.dataset.attempt = info.attempt || 0;
+  const text = LIVE_TEXT[liveState];
+  if ($('#live-text').textContent !== text) {
+    $('#live-text').textContent = text;
+  }
+  $('#live-reconnect').hidden = liveState !== 'offline';
+  clearInterval(state.countdown);
+  const retry = $('#live-retry');
+  retry.textContent = '';
+  if (liveState === 'offline' && info.retryAt) {
+    const tick = () => {
+      const seconds = Math.max(0, Math.ceil((info.retryAt - Date.now()) / 1000));
+      retry.textContent = `retrying in ${seconds} s`;
+    };
+    tick();
+    state.countdown = setInterval(tick, 1000);
+  }
+}
+
+// ---- list ----
+
+/** Loads the current view from the server; replace: the answer is the whole truth for it (after a resync). */
+async function load(replace) {
+  const store = state.store;
+  const since = store.epoch;
+  const filter = { ...state.filter };
+  const slow = setTimeout(() => setListStatus('Loading…'), 400);
+  try {
+    const { items, more } = await api.all('/tasks', listParams(filter));
+    if (store !== state.store) {
+      return;
+    }
+    if (replace) {
+      store.replace(items, since);
+    } else {
+      store.merge(items);
+    }
+    state.loaded = true;
+    if (sameFilter(filter, state.filter)) {
+      state.more = more;
+    }
+    setListStatus('');
+    render();
+  } catch (e) {
+    if (store === state.store) {
+      setListStatus(`The tasks could not be loaded: ${e.message}`, true);
+    }
+    throw e;
+  } finally {
+    clearTimeout(slow);
+  }
+}
+
+function sameFilter(a, b) {
+  return a.view === b.view && a.tag === b.tag && a.q === b.q;
+}
+
+function setListStatus(text, retry = false) {
+  const status = $('#list-status');
+  replaceChildren(status, text, retry ? ' ' : null, retry ? h('button', {
+    type: 'button', class: 'link', onclick: () => load(false).catch(() => {}),
+  }, 'Try again') : null);
+}
+
+let renderQueued = false;
+
+function scheduleRender() {
+  if (!renderQueued) {
+    renderQueued = true;
+    queueMicrotask(() => {
+      renderQueued = false;
+      render();
+    });
+  }
+}
+
+let shownTags = '';
+
+function render() {
+  if (!state.user) {
+    return;
+  }
+  const filter = state.filter;
+  const tasks = state.store.matching(filter);
+  list.render(tasks);
+  $('#view-count').textContent = tasks.length === 1 ? '1 task' : `${tasks.length} tasks`;
+  const empty = state.loaded && tasks.length === 0;
+  $('#empty').hidden = !empty;
+  if (empty) {
+    $('#empty-text').textContent = filter.q || filter.tag ? 'No task matches.' : VIEWS[filter.view].empty;
+  }
+  $('#list-more').hidden = !state.more;
+  $('#list-more').textContent = 'Showing the first 1,000 tasks: search or pick a tag to see the others.';
+  const tags = state.store.tags();
+  if (tags.join('\n') !== shownTags) {
+    shownTags = tags.join('\n');
+    replaceChildren($('#tag-list'), tags.map(tag => h('li', {}, h('button', {
+      type: 'button', class: 'tag-filter', 'aria-pressed': String(filter.tag === tag), dataset: { tag },
+      onclick: () => setTag(filter.tag === tag ? null : tag),
+    }, '#', tag))));
+  }
+  $$('#tag-list .tag-filter').forEach(button => button.setAttribute('aria-pressed', String(button.dataset.tag === filter.tag)));
+}
+
+function selectView(view, reload = true) {
+  state.filter.view = view;
+  state.more = false;
+  $$('#views .view').forEach(button => button.setAttribute('aria-pressed', String(button.dataset.view === view)));
+  $('#view-title').textContent = VIEWS[view].title;
+  render();
+  if (reload) {
+    load(false).catch(() => {});
+  }
+}
+
+function setTag(tag) {
+  state.filter.tag = tag;
+  $('#active-tag').hidden = !tag;
+  $('#active-tag-name').textContent = tag ? `#${tag}` : '';
+  render();
+  load(false).catch(() => {});
+}
+
+// ---- actions ----
+
+async function toggle(task, checkbox) {
+  if (state.pending.has(task.id)) {
+    checkbox.checked = task.status === 'completed';
+    return;
+  }
+  state.pending.add(task.id);
+  checkbox.setAttribute('aria-busy', 'true');
+  const action = task.status === 'completed' ? 'reopen' : 'complete';
+  try {
+    const changed = await api.post(`/tasks/${task.id}/${action}`);
+    applySnapshot(changed);
+    if (action === 'complete') {
+      toasts.info(`Completed “${task.title}”`, { label: 'Undo', run: () => undo(changed) });
+    }
+  } catch (e) {
+    checkbox.checked = task.status === 'completed';
+    toasts.error(e.message);
+  } finally {
+    state.pending.delete(task.id);
+    checkbox.removeAttribute('aria-busy');
+  }
+}
+
+async function undo(task) {
+  try {
+    applySnapshot(await api.post(`/tasks/${task.id}/reopen`));
+  } catch (e) {
+    toasts.error(e.message);
+  }
+}
+
+async function remove(task) {
+  const confirmed = await dialogs.confirm({
+    title: 'Delete this task?',
+    text: `“${task.title}” will be deleted, with its reminders. Its history stays.`,
+    ok: 'Delete',
+  });
+  if (!confirmed) {
+    return;
+  }
+  try {
+    await api.del(`/tasks/${task.id}`);
+  } catch (e) {
+    if (e.status !== 404) {
+      toasts.error(e.message);
+      return;
+    }
+  }
+  if (state.store.remove(task.id)) {
+    scheduleRender();
+  }
+}
+
+async function openById(id) {
+  try {
+    editor.openEdit(state.store.get(id) || await api.get(`/tasks/${id}`));
+  } catch (e) {
+    toasts.error(e.message);
+  }
+}
+
+async function quickAdd(event) {
+  event.preventDefault();
+  const input = $('#quick-title');
+  const title = input.value.trim();
+  if (!title) {
+    input.focus();
+    return;
+  }
+  const body = { title };
+  if (state.filter.tag) {
+    body.tags = [state.filter.tag];
+  }
+  try {
+    const task = await api.post('/tasks', body);
+    input.value = '';
+    applySnapshot(task);
+    if (!state.store.matching(state.filter).some(t => t.id === task.id)) {
+      toasts.info(`Added “${task.title}” to Open`);
+    }
+  } catch (e) {
+    toasts.error(e.message);
+  }
+}
+
+function wireShell() {
+  $('#quick-add').addEventListener('submit', quickAdd);
+  $('#new-task').addEventListener('click', () => {
+    editor.openNew($('#quick-title').value.trim(), state.filter.tag);
+    $('#quick-title').value = '';
+  });
+  $$('#views .view').forEach(button => button.addEventListener('click', () => selectView(button.dataset.view)));
+  $('#clear-tag').addEventListener('click', () => {
+    setTag(null);
+    $('#search').focus();
+  });
+  let searchTimer = null;
+  $('#search').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      state.filter.q = $('#search').value.trim().slice(0, 200) || null;
+      render();
+      load(false).catch(() => {});
+    }, 250);
+  });
+  $('#logout').addEventListener('click', () => {
+    state.logoutReason = '';
+    session.clear();
+  });
+  $('#live-reconnect').addEventListener('click', () => state.live && state.live.retryNow());
+  // "/" searches, "n" adds, when not typing somewhere
+  document.addEventListener('keydown', event => {
+    if (!state.user || event.ctrlKey || event.metaKey || event.altKey || $$('dialog[open]').length) {
+      return;
+    }
+    const typing = event.target.closest('input, textarea, select, [contenteditable]');
+    if (typing) {
+      return;
+    }
+    if (event.key === '/') {
+      event.preventDefault();
+      $('#search').focus();
+    } else if (event.key === 'n') {
+      event.preventDefault();
+      $('#quick-title').focus();
+    }
+  });
+}
+
+boot();

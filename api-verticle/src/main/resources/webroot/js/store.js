@@ -1,0 +1,157 @@
+// The tasks this tab knows, kept current by events. A snapshot only replaces an older version of the same task, so
+// the same change arriving twice (live and from the history, or with a reload) is applied once.
+import { startOfDay } from './time.js';
+
+export const VIEWS = {
+  open: { title: 'Open', empty: 'Nothing open. Add a task above.' },
+  today: { title: 'Due today', empty: 'Nothing due today.' },
+  overdue: { title: 'Overdue', empty: 'Nothing overdue. Well done.' },
+  upcoming: { title: 'Upcoming', empty: 'Nothing coming up.' },
+  completed: { title: 'Completed', empty: 'Nothing completed yet.' },
+  all: { title: 'All tasks', empty: 'No tasks yet. Add one above.' },
+};
+
+const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+export class TaskStore {
+  constructor() {
+    this.tasks = new Map();
+    this.deleted = new Set();
+    this.touched = new Map();
+    this.epoch = 0;
+  }
+
+  /** A snapshot from an event or a response; true when it changed what this tab shows. */
+  upsert(task) {
+    if (!task || this.deleted.has(task.id)) {
+      return false;
+    }
+    const current = this.tasks.get(task.id);
+    if (current && current.version >= task.version) {
+      return false;
+    }
+    this.tasks.set(task.id, task);
+    this.touched.set(task.id, ++this.epoch);
+    return true;
+  }
+
+  remove(id) {
+    this.deleted.add(id);
+    this.touched.set(id, ++this.epoch);
+    return this.tasks.delete(id);
+  }
+
+  /** Snapshots from a list response: newer versions win. */
+  merge(tasks) {
+    tasks.forEach(task => this.upsert(task));
+  }
+
+  /**
+   * The list as loaded from the server becomes the state; what events changed after the load began (epoch `since`)
+   * is kept, newest version first.
+   */
+  replace(tasks, since) {
+    const previous = this.tasks;
+    this.tasks = new Map();
+    for (const task of tasks) {
+      if (!this.deleted.has(task.id)) {
+        this.tasks.set(task.id, task);
+      }
+    }
+    for (const [id, task] of previous) {
+      const fetched = this.tasks.get(id);
+      if ((this.touched.get(id) || 0) > since && (!fetched || fetched.version < task.version)) {
+        this.tasks.set(id, task);
+      }
+    }
+  }
+
+  get(id) {
+    return this.tasks.get(id);
+  }
+
+  tags() {
+    const tags = new Set();
+    for (const task of this.tasks.values()) {
+      (task.tags || []).forEach(tag => tags.add(tag));
+    }
+    return Array.from(tags).sort((a, b) => a.localeCompare(b));
+  }
+
+  /** The tasks a filter shows, in the order the view shows them. */
+  matching(filter, now = Date.now()) {
+    const matches = matcher(filter, now);
+    const list = Array.from(this.tasks.values()).filter(matches);
+    return list.sort(filter.view === 'completed' ? byCompletion : byDue);
+  }
+}
+
+/** The filter's query for GET /tasks: what the server filters by is what matcher() checks for live changes. */
+export function listParams(filter, now = Date.now()) {
+  const params = { tag: filter.tag || null, q: filter.q || null };
+  switch (filter.view) {
+    case 'open':
+      return { ...params, status: 'open' };
+    case 'today':
+      return {
+        ...params, status: 'open', dueAfter: new Date(startOfDay(now) - 1).toISOString(),
+        dueBefore: new Date(startOfDay(now, 1)).toISOString(),
+      };
+    case 'overdue':
+      return { ...params, status: 'open', dueBefore: new Date(now).toISOString() };
+    case 'upcoming':
+      return { ...params, status: 'open', dueAfter: new Date(now).toISOString() };
+    case 'completed':
+      return { ...params, status: 'completed' };
+    default:
+      return params;
+  }
+}
+
+function matcher(filter, now) {
+  const params = listParams(filter, now);
+  const q = params.q ? params.q.toLowerCase() : null;
+  const before = params.dueBefore ? Date.parse(params.dueBefore) : null;
+  const after = params.dueAfter ? Date.parse(params.dueAfter) : null;
+  return task => {
+    if (params.status && task.status !== params.status) {
+      return false;
+    }
+    const due = task.dueAt ? Date.parse(task.dueAt) : null;
+    if (before !== null && (due === null || due >= before)) {
+      return false;
+    }
+    if (after !== null && (due === null || due <= after)) {
+      return false;
+    }
+    if (params.tag && !(task.tags || []).includes(params.tag)) {
+      return false;
+    }
+    if (q && !(task.title.toLowerCase().includes(q) || (task.description || '').toLowerCase().includes(q))) {
+      return false;
+    }
+    return true;
+  };
+}
+
+/** Open first; then soonest due (none last), most urgent, newest. */
+function byDue(a, b) {
+  if (a.status !== b.status) {
+    return a.status === 'open' ? -1 : 1;
+  }
+  const dueA = a.dueAt ? Date.parse(a.dueAt) : Infinity;
+  const dueB = b.dueAt ? Date.parse(b.dueAt) : Infinity;
+  if (dueA !== dueB) {
+    return dueA < dueB ? -1 : 1;
+  }
+  const rank = (PRIORITY_RANK[a.priority] ?? 2) - (PRIORITY_RANK[b.priority] ?? 2);
+  if (rank !== 0) {
+    return rank;
+  }
+  return Date.parse(b.createdAt) - Date.parse(a.createdAt) || a.id.localeCompare(b.id);
+}
+
+function byCompletion(a, b) {
+  return Date.parse(b.completedAt || b.updatedAt) - Date.parse(a.completedAt || a.updatedAt)
+    || a.id.localeCompare(b.id);
+}

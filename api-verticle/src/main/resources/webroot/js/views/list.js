@@ -1,0 +1,161 @@
+// The task list: one <li> per task, kept (not rebuilt) across renders so focus and scroll stay where they are.
+import { h, icon, replaceChildren } from '../dom.js';
+import { friendly, full } from '../time.js';
+
+const PRIORITY = { low: 'Low', normal: null, high: 'High', urgent: 'Urgent' };
+
+export class TaskList {
+  /** @param actions {toggle(task, checkbox), edit(task), history(task), remove(task), tag(name)} */
+  constructor(ul, actions) {
+    this.ul = ul;
+    this.actions = actions;
+    this.rows = new Map();
+    ul.addEventListener('click', event => this.onClick(event));
+    ul.addEventListener('change', event => {
+      if (event.target.matches('.check')) {
+        const row = event.target.closest('.task');
+        this.actions.toggle(this.rows.get(row.dataset.taskId).task, event.target);
+      }
+    });
+  }
+
+  onClick(event) {
+    const button = event.target.closest('button[data-action]');
+    if (!button) {
+      return;
+    }
+    const row = button.closest('.task');
+    const task = this.rows.get(row.dataset.taskId).task;
+    const action = button.dataset.action;
+    if (action === 'tag') {
+      this.actions.tag(button.dataset.tag);
+    } else {
+      this.actions[action](task);
+    }
+  }
+
+  /** Shows exactly `tasks`, in this order. */
+  render(tasks, now = Date.now()) {
+    const wanted = new Set(tasks.map(task => task.id));
+    for (const [id, entry] of this.rows) {
+      if (!wanted.has(id)) {
+        this.removeRow(id, entry.li, tasks);
+      }
+    }
+    let previous = null;
+    for (const task of tasks) {
+      let entry = this.rows.get(task.id);
+      const key = `${task.version}|${dueClass(task, now)}|${friendlyKey(task, now)}`;
+      if (!entry) {
+        entry = { li: h('li', { class: 'task' }), task, key: null };
+        this.rows.set(task.id, entry);
+      }
+      if (entry.key !== key) {
+        entry.task = task;
+        entry.key = key;
+        fill(entry.li, task, now);
+      }
+      const expectedNext = previous ? previous.nextSibling : this.ul.firstChild;
+      if (expectedNext !== entry.li) {
+        this.ul.insertBefore(entry.li, expectedNext);
+      }
+      previous = entry.li;
+    }
+  }
+
+  /** Moves focus to a neighbour before a focused row goes away. */
+  removeRow(id, li, tasks) {
+    if (li.contains(document.activeElement)) {
+      const next = li.nextElementSibling || li.previousElementSibling;
+      const target = next && next.querySelector('.task-title');
+      if (target) {
+        target.focus();
+      } else {
+        document.getElementById('quick-title').focus();
+      }
+    }
+    li.remove();
+    this.rows.delete(id);
+  }
+
+  clear() {
+    this.rows.clear();
+    this.ul.replaceChildren();
+  }
+}
+
+/** (Re)writes one row; the control that had focus gets it back. */
+function fill(li, task, now) {
+  const focused = li.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
+  li.dataset.taskId = task.id;
+  li.dataset.status = task.status;
+  li.dataset.version = task.version;
+  li.dataset.priority = task.priority;
+  const done = task.status === 'completed';
+  const check = h('input', {
+    type: 'checkbox', class: 'check', checked: done, dataset: { focusKey: 'check' },
+    'aria-label': done ? `Completed: ${task.title}. Reopen` : `Complete ${task.title}`,
+  });
+  const meta = h('div', { class: 'task-meta' });
+  if (task.dueAt) {
+    meta.append(h('span', { class: `meta due ${dueClass(task, now)}`, title: dueTitle(task) },
+      icon('clock'), friendly(task.dueAt, now)));
+  }
+  if (done && task.completedAt) {
+    meta.append(h('span', { class: 'meta', title: full(task.completedAt) }, icon('done'),
+      `Done ${friendly(task.completedAt, now)}`));
+  }
+  if (PRIORITY[task.priority]) {
+    meta.append(h('span', { class: `badge ${task.priority}` }, PRIORITY[task.priority]));
+  }
+  if (task.seriesId) {
+    meta.append(h('span', { class: 'meta repeats' }, icon('repeat'), 'Repeats'));
+  }
+  for (const tag of task.tags || []) {
+    meta.append(h('button', {
+      type: 'button', class: 'tag', dataset: { action: 'tag', tag, focusKey: `tag:${tag}` },
+      'aria-label': `Show tasks tagged ${tag}`,
+    }, '#', tag));
+  }
+  replaceChildren(li,
+    check,
+    h('div', { class: 'task-body' },
+      h('button', { type: 'button', class: 'task-title', dataset: { action: 'edit', focusKey: 'title' } }, task.title),
+      task.description ? h('p', { class: 'task-notes' }, task.description) : null,
+      meta.childNodes.length ? meta : null),
+    h('div', { class: 'task-actions' },
+      h('button', {
+        type: 'button', class: 'icon-button', dataset: { action: 'history', focusKey: 'history' },
+        'aria-label': `History of ${task.title}`, title: 'History',
+      }, icon('history')),
+      h('button', {
+        type: 'button', class: 'icon-button danger', dataset: { action: 'remove', focusKey: 'remove' },
+        'aria-label': `Delete ${task.title}`, title: 'Delete',
+      }, icon('trash'))));
+  if (focused) {
+    const again = li.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`);
+    if (again) {
+      again.focus();
+    }
+  }
+}
+
+function dueClass(task, now) {
+  if (!task.dueAt || task.status !== 'open') {
+    return '';
+  }
+  const due = Date.parse(task.dueAt);
+  if (due < now) {
+    return 'overdue';
+  }
+  return due - now < 3 * 3600_000 ? 'soon' : '';
+}
+
+function friendlyKey(task, now) {
+  return (task.dueAt ? friendly(task.dueAt, now) : '') + (task.completedAt ? friendly(task.completedAt, now) : '');
+}
+
+function dueTitle(task) {
+  const text = full(task.dueAt);
+  return task.timezone ? `${text} (set in ${task.timezone})` : text;
+}

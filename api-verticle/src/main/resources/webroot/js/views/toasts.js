@@ -1,0 +1,81 @@
+// Toasts: reminders that fire (until dismissed) and errors (a while). The containers are live regions.
+import { $, h, icon } from '../dom.js';
+import { friendly, relative } from '../time.js';
+
+const shown = new Set();
+const RECENT_MS = 15 * 60_000;
+
+/**
+ * A fired reminder. Live ones always show (once per event, however often it arrives); ones found in the history after
+ * a reconnect only when they fired in the last quarter of an hour.
+ */
+export function reminder(event, origin, onOpen) {
+  if (shown.has(event.id)) {
+    return;
+  }
+  const data = event.data || {};
+  const firedAt = data.firedAt || event.time;
+  if (origin !== 'live' && Date.now() - Date.parse(firedAt) > RECENT_MS) {
+    return;
+  }
+  shown.add(event.id);
+  const task = data.task || {};
+  const title = task.title || 'A task';
+  const when = task.dueAt ? `Due ${friendly(task.dueAt)}` : `Fired ${relative(firedAt)}`;
+  const notes = [when];
+  if (origin !== 'live') {
+    notes.push('while you were away');
+  } else if (data.late) {
+    notes.push('late');
+  }
+  const toast = h('div', { class: 'toast reminder', dataset: { reminder: (data.reminder || {}).id || '', task: task.id || '' } },
+    icon('bell'),
+    h('div', {},
+      h('p', { class: 'toast-title' }, 'Reminder: ', title),
+      h('p', { class: 'toast-text' }, notes.join(' · ')),
+      h('div', { class: 'toast-actions' },
+        task.id && onOpen ? h('button', { type: 'button', class: 'link', onclick: () => { dismiss(toast); onOpen(task.id); } }, 'Open task') : null)),
+    closeButton(() => dismiss(toast), `Dismiss the reminder for ${title}`));
+  $('#toasts-polite').append(toast);
+}
+
+/** An error the user should see; goes away by itself after a while. */
+export function error(message) {
+  const toast = h('div', { class: 'toast error' },
+    icon('alert'),
+    h('div', {}, h('p', { class: 'toast-title' }, 'Something went wrong'), h('p', { class: 'toast-text' }, message)),
+    closeButton(() => dismiss(toast), 'Dismiss'));
+  $('#toasts-alert').append(toast);
+  setTimeout(() => dismiss(toast), 8000);
+}
+
+/** A short confirmation, with an action (such as Undo) when given. */
+export function info(message, action = null) {
+  const toast = h('div', { class: 'toast' }, icon('check'),
+    h('div', {}, h('p', { class: 'toast-title' }, message),
+      action ? h('div', { class: 'toast-actions' }, h('button', {
+        type: 'button', class: 'link', onclick: () => {
+          dismiss(toast);
+          action.run();
+        },
+      }, action.label)) : null),
+    closeButton(() => dismiss(toast), 'Dismiss'));
+  $('#toasts-polite').append(toast);
+  setTimeout(() => dismiss(toast), action ? 6000 : 4000);
+}
+
+function closeButton(onClick, label) {
+  return h('button', { type: 'button', class: 'icon-button', 'aria-label': label, onclick: onClick }, '×');
+}
+
+function dismiss(toast) {
+  if (toast.contains(document.activeElement)) {
+    $('#main').focus();
+  }
+  toast.remove();
+}
+
+export function clearAll() {
+  $('#toasts-polite').replaceChildren();
+  $('#toasts-alert').replaceChildren();
+}
