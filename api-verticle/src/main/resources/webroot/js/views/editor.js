@@ -43,7 +43,7 @@ export class Editor {
     $$('input[name=repeat]').forEach(radio => radio.addEventListener('change', () => this.repeatChanged()));
     $$('input[name=anchor]').forEach(radio => radio.addEventListener('change', () => this.schedulePreview()));
     $('#f-interval').addEventListener('input', () => this.repeatChanged());
-    $$('#f-weekdays input').forEach(box => box.addEventListener('change', () => this.schedulePreview()));
+    $$('#f-weekdays input').forEach(box => box.addEventListener('change', () => this.repeatChanged()));
     $('#f-rrule').addEventListener('input', () => this.schedulePreview());
     for (const id of ['#f-due-date', '#f-due-time', '#f-zone']) {
       $(id).addEventListener('change', () => this.dueChanged());
@@ -108,6 +108,7 @@ export class Editor {
 
   reset() {
     this.form.reset();
+    this.simpleRule = null;
     this.error('');
     this.setZone(localZone());
     $('#f-interval').value = 1;
@@ -212,7 +213,11 @@ export class Editor {
       $(`#f-weekdays input[value=${weekdayOf($('#f-due-date').value)}]`).checked = true;
     }
     if (kind === 'custom' && !$('#f-rrule').value) {
-      $('#f-rrule').value = 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO';
+      // start from what the simple choices said
+      $('#f-rrule').value = this.simpleRule || 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO';
+    }
+    if (kind !== 'custom' && kind !== 'none') {
+      this.simpleRule = this.rule();
     }
     this.schedulePreview();
   }
