@@ -523,12 +523,9 @@ export class Editor {
     if (form.tags.join('\n') !== (before.tags || []).join('\n')) {
       patch.tags = form.tags;
     }
-    const dueBefore = before.dueAt ? Date.parse(before.dueAt) : null;
-    const dueAfter = form.dueAt ? Date.parse(form.dueAt) : null;
-    const zoneAfter = form.due ? form.due.zone : null;
-    if (dueBefore !== dueAfter || (form.due && zoneAfter !== before.timezone)) {
+    if (dueChanged(before, form.due)) {
       patch.dueAt = form.dueAt;
-      patch.timezone = zoneAfter;
+      patch.timezone = form.due ? form.due.zone : null;
     }
     let task = before;
     if (Object.keys(patch).length > 0) {
@@ -564,6 +561,15 @@ export class Editor {
     $('#f-save').disabled = saving;
     $('#f-save').setAttribute('aria-busy', String(saving));
   }
+}
+
+/** Whether the form's due date (to the minute, as the form shows it) differs from the task's. */
+function dueChanged(task, due) {
+  if (!task.dueAt || !due) {
+    return Boolean(task.dueAt) !== Boolean(due);
+  }
+  const zone = task.timezone || localZone();
+  return due.zone !== zone || toWall(Date.parse(task.dueAt), zone).key !== `${due.date}T${due.time}`;
 }
 
 /** -PT30M -> "30 minutes before", for offsets that are not one of the presets. */

@@ -60,6 +60,9 @@ export function info(message, action = null) {
         },
       }, action.label)) : null),
     closeButton(() => dismiss(toast), 'Dismiss'));
+  // one confirmation at a time: the newest replaces the one before
+  document.querySelectorAll('#toasts-polite .toast.info').forEach(dismiss);
+  toast.classList.add('info');
   $('#toasts-polite').append(toast);
   setTimeout(() => dismiss(toast), action ? 6000 : 4000);
 }
