@@ -193,6 +193,7 @@ class WebUiTest {
   }
 
   static void showView(Browser browser, String view) {
+    browser.js("window.scrollTo(0, 0)");
     browser.find("#views .view[data-view='" + view + "']").click();
     browser.waitUntil("the view " + view, "return document.querySelector(\"#views [data-view='\" + arguments[0]"
       + " + \"']\").getAttribute('aria-pressed') === 'true' && document.getElementById('list-status').textContent"
@@ -204,7 +205,7 @@ class WebUiTest {
     input.sendKeys(text);
   }
 
-  /** A test that failed with a dialog open does not leave it in the next one's way. */
+  /** A test that failed with a dialog open or in another view does not leave it in the next one's way. */
   @BeforeEach
   void closeDialogs() {
     for (Browser browser : new Browser[]{ada, bob}) {
@@ -213,7 +214,12 @@ class WebUiTest {
       }
       for (String tab : browser.driver.getWindowHandles()) {
         browser.switchTo(tab);
-        browser.js("document.querySelectorAll('dialog[open]').forEach(dialog => dialog.close())");
+        browser.js("document.querySelectorAll('dialog[open]').forEach(dialog => dialog.close());"
+          + " const shell = document.getElementById('shell');"
+          + " const all = document.querySelector('#views [data-view=all]');"
+          + " if (shell && !shell.hidden && all.getAttribute('aria-pressed') !== 'true') {"
+          + "   all.click();"
+          + " }");
       }
     }
     if (first != null) {
@@ -359,11 +365,9 @@ class WebUiTest {
     assertThat(ada.find("#f-weekdays input[value=MO]").isSelected()).as("the due date's weekday").isTrue();
     ada.find("#f-weekdays input[value=WE]").click();
     ada.find("#f-weekdays input[value=FR]").click();
-    List<LocalDateTime> dates = previewDates(5);
-    assertThat(dates).allSatisfy(date -> assertThat(date.toLocalTime()).isEqualTo(LocalTime.of(18, 30)));
-    assertThat(dates.stream().map(LocalDateTime::getDayOfWeek).toList()).containsExactly(DayOfWeek.MONDAY,
-      DayOfWeek.WEDNESDAY, DayOfWeek.FRIDAY, DayOfWeek.MONDAY, DayOfWeek.WEDNESDAY);
-    assertThat(dates.get(0).toLocalDate()).isEqualTo(monday);
+    List<LocalDateTime> weekly = List.of(monday.atTime(18, 30), monday.plusDays(2).atTime(18, 30),
+      monday.plusDays(4).atTime(18, 30), monday.plusDays(7).atTime(18, 30), monday.plusDays(9).atTime(18, 30));
+    assertThat(previewDates(weekly)).as("Mon, Wed, Fri at 18:30 from the due date on").isEqualTo(weekly);
 
     // a rule that never occurs: the server's reason, as it gives it
     ada.find("#f-repeat-kinds input[value=custom]").click();
@@ -376,7 +380,7 @@ class WebUiTest {
     assertThat(reason).isNotBlank();
     assertThat(ada.findAll("#f-preview-list li")).isEmpty();
     ada.find("#f-repeat-kinds input[value=weekly]").click();
-    previewDates(5);
+    previewDates(weekly);
 
     boolean reminders = !ada.find("#f-reminders-note").getText().contains("not available");
     if (reminders) {
@@ -453,19 +457,88 @@ class WebUiTest {
       + " input.dispatchEvent(new Event('change', {bubbles: true}));", css, value);
   }
 
-  /** The preview's dates, as the wall-clock times they stand for (each is shown in the user's locale). */
+  /**
+   * Waits for the preview to show these dates (it follows the form with a short delay, so an earlier answer may be
+   * there first) and returns what it shows: each {@code <time>} carries the wall-clock time it stands for.
+   */
   @SuppressWarnings("unchecked")
-  List<LocalDateTime> previewDates(int count) {
-    List<String> dates = ada.waitFor(count + " dates in the preview", d -> {
-      List<String> shown = (List<String>) ada.js("return Array.from(document.querySelectorAll('#f-preview-list time'))"
-        + ".map(time => time.getAttribute('datetime'))");
-      return shown.size() == count && ada.find("#f-preview-error").getText().isBlank() ? shown : null;
-    });
-    return dates.stream().map(LocalDateTime::parse).toList();
+  List<LocalDateTime> previewDates(List<LocalDateTime> expected) {
+    List<LocalDateTime> shown = new ArrayList<>();
+    try {
+      ada.waitFor("the preview to show " + expected, d -> {
+        shown.clear();
+        ((List<String>) ada.js("return Array.from(document.querySelectorAll('#f-preview-list time'))"
+          + ".map(time => time.getAttribute('datetime'))")).forEach(text -> shown.add(LocalDateTime.parse(text)));
+        return shown.equals(expected) && ada.find("#f-preview-error").getText().isBlank() ? true : null;
+      });
+    } catch (RuntimeException e) {
+      // the assertion below says what was shown instead
+    }
+    return shown;
   }
 
   @Test
   @Order(4)
+  @DisplayName("the views, search and tags show what they say, also for changes that arrive live")
+  void filters() {
+    String token = session(ada).getString("token");
+    ada.switchTo(first);
+    showView(ada, "overdue");
+    waitForTitles("the overdue view", "Renew the passport");
+    showView(ada, "completed");
+    waitForTitles("the completed view", "Book the dentist");
+    showView(ada, "upcoming");
+    waitForTitles("the upcoming view", "Call the plumber about the leak", "Draft the quarterly report",
+      "Water the plants");
+    showView(ada, "today");
+    List<String> today = new ArrayList<>();
+    // due in two hours: today, unless that is after midnight where the browser is
+    if (Boolean.TRUE.equals(ada.js("const due = new Date(Date.now() + 2 * 3600 * 1000 - 60 * 1000);"
+      + " return due.toDateString() === new Date().toDateString()"))) {
+      today.add("Call the plumber about the leak");
+    }
+    waitForTitles("the due-today view", today.toArray(String[]::new));
+
+    showView(ada, "all");
+    ada.find("#search").sendKeys("PLUMB");
+    waitForTitles("a search in titles, any case", "Call the plumber about the leak");
+    type(ada.find("#search"), "Priya");
+    waitForTitles("a search in notes", "Draft the quarterly report");
+    ada.find("#search").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    ada.find("#tag-list .tag-filter[data-tag='home']").click();
+    waitForTitles("the tag home", "Call the plumber about the leak", "Water the plants");
+    assertThat(ada.find("#active-tag-name").getText()).isEqualTo("#home");
+    ada.find("#clear-tag").click();
+    ada.waitUntil("every tag again", "return document.getElementById('active-tag').hidden");
+
+    // live changes go where they belong: an overdue one into the overdue view, a later one not
+    showView(ada, "overdue");
+    Instant now = Instant.now();
+    createTask(token, new JsonObject().put("title", "Pay the parking fine")
+      .put("dueAt", now.minus(1, ChronoUnit.HOURS).toString()));
+    createTask(token, new JsonObject().put("title", "Plan the summer trip")
+      .put("dueAt", now.plus(40, ChronoUnit.DAYS).toString()));
+    waitForTitles("the overdue view, live", "Renew the passport", "Pay the parking fine");
+    ada.switchTo(second);
+    row(ada, "Plan the summer trip");
+    ada.switchTo(first);
+    assertThat(titles()).containsExactly("Renew the passport", "Pay the parking fine");
+    showView(ada, "all");
+  }
+
+  /** The titles the list shows, top to bottom. */
+  @SuppressWarnings("unchecked")
+  List<String> titles() {
+    return (List<String>) ada.js("return Array.from(document.querySelectorAll('#task-list .task-title'))"
+      + ".map(title => title.textContent)");
+  }
+
+  void waitForTitles(String what, String... expected) {
+    ada.waitFor(what + ": " + List.of(expected), d -> titles().equals(List.of(expected)) ? true : null);
+  }
+
+  @Test
+  @Order(5)
   @DisplayName("a task's history: created, changed (with the old and new values), completed, reopened")
   void history() {
     String token = session(ada).getString("token");
@@ -505,7 +578,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   @DisplayName("a second user's tab shows none of the first user's tasks, and the bridge refuses them her address")
   void secondUser() {
     JsonObject adaSession = session(ada);
@@ -540,7 +613,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   @DisplayName("a reminder that fires shows a toast in every tab of its user, and in no one else's")
   void reminderToast() {
     JsonObject adaSession = session(ada);
@@ -584,7 +657,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   @DisplayName("at phone width the list and the views fit the screen")
   void phone() {
     ada.switchTo(first);
@@ -602,7 +675,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   @DisplayName("by keyboard: add, open, close with Escape back to where it was, complete with Space; all labelled")
   void keyboard() {
     ada.switchTo(first);
@@ -651,7 +724,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   @DisplayName("through a server restart: the indicator goes offline and back, and a task made meanwhile shows")
   void serverRestart() {
     String token = session(ada).getString("token");
@@ -694,6 +767,19 @@ class WebUiTest {
     ada.switchTo(second);
     row(ada, title);
     waitLive(ada);
+  }
+
+  @Test
+  @Order(11)
+  @DisplayName("logging out in one tab logs out the other")
+  void logOutEverywhere() {
+    ada.switchTo(first);
+    ada.find("#logout").click();
+    ada.waitFor("#login-email");
+    ada.switchTo(second);
+    ada.waitUntil("the other tab to show the login", "return !document.getElementById('auth').hidden"
+      + " && document.getElementById('shell').hidden");
+    assertThat(ada.js("return localStorage.getItem('taskflow.session')")).isNull();
   }
 
   static String quote(String text) {
