@@ -270,6 +270,19 @@ class WebUiTest {
     ada.switchTo(first);
     showView(ada, "all");
 
+    // one change first, not measured: the first event after the server starts pays for warming up (the JIT, the
+    // Kafka clients' first fetch of a fresh topic); the 20 measured ones are what a user meets from then on
+    watch(second, "return Array.from(document.querySelectorAll('#task-list .task-title'))"
+      + ".some(b => b.textContent === 'Warm-up')");
+    ada.switchTo(first);
+    ada.find("#quick-title").sendKeys("Warm-up", Keys.ENTER);
+    ada.switchTo(second);
+    ada.waitFor("the warm-up in the other tab", d -> (Number) ada.js("return window.__landedAt"));
+    send(session(ada).getString("token"), HttpMethod.DELETE,
+      "/api/v1/tasks/" + row(ada, "Warm-up").getAttribute("data-task-id"), null);
+    ada.waitUntil("the warm-up gone", "return !Array.from(document.querySelectorAll('#task-list .task-title'))"
+      + ".some(b => b.textContent === 'Warm-up')");
+
     List<Long> latencies = new ArrayList<>();
     for (int round = 1; round <= 5; round++) {
       String title = "Round " + round + " task";
