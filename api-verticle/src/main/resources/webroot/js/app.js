@@ -97,6 +97,11 @@ function start(current) {
   state.user = current.user;
   state.store = new TaskStore();
   state.loaded = false;
+  state.filter = { view: 'open', tag: null, q: null };
+  $('#search').value = '';
+  $('#active-tag').hidden = true;
+  shownTags = null;
+  replaceChildren($('#tag-list'));
   list.clear();
   $('#auth').hidden = true;
   $('#shell').hidden = false;
@@ -265,7 +270,7 @@ function scheduleRender() {
   }
 }
 
-let shownTags = '';
+let shownTags = null;
 
 function render() {
   if (!state.user) {
