@@ -127,6 +127,12 @@ function start(current) {
     }
   }, 2500));
   state.timers.push(setInterval(() => render(), 30_000));
+  // tokens are not renewed: say so before this one runs out, rather than surprise someone mid-edit
+  const warnIn = Date.parse(current.expiresAt) - Date.now() - 5 * 60_000;
+  if (warnIn > 0) {
+    state.timers.push(setTimeout(() => toasts.notice('Your session ends in 5 minutes',
+      'Save what you are editing: after that, Taskflow asks you to log in again.'), warnIn));
+  }
   state.timers.push(setInterval(() => {
     if (state.live && state.live.state === 'live') {
       state.sync.catchUp().catch(() => {});

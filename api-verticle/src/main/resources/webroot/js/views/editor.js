@@ -455,6 +455,11 @@ export class Editor {
       return;
     }
     $('#f-title').removeAttribute('aria-invalid');
+    if (form.rule && !form.due && this.repeatEditable) {
+      this.error('A repeating task needs a due date: its series starts there.');
+      $('#f-due-date').focus();
+      return;
+    }
     this.error('');
     this.setSaving(true);
     let stage = 'task';

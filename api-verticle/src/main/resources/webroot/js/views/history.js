@@ -76,7 +76,9 @@ export class History {
     if (event.type === 'taskflow.reminder.triggered' && data.fireAt) {
       item.append(h('ul', { class: 'changes' }, h('li', {}, `Set for ${friendly(data.fireAt)}`)));
     }
-    this.list.append(item);
+    // in sequence order, also when a live event overtakes the page being read
+    const later = Array.from(this.list.children).find(li => Number(li.dataset.sequence) > Number(event.sequence));
+    this.list.insertBefore(item, later || null);
   }
 
   /** A live event: appended when it is the open task's. */

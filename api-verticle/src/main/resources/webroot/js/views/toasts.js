@@ -67,6 +67,14 @@ export function info(message, action = null) {
   setTimeout(() => dismiss(toast), action ? 6000 : 4000);
 }
 
+/** Something to know that stays until dismissed. */
+export function notice(title, message) {
+  const toast = h('div', { class: 'toast notice' }, icon('clock'),
+    h('div', {}, h('p', { class: 'toast-title' }, title), h('p', { class: 'toast-text' }, message)),
+    closeButton(() => dismiss(toast), 'Dismiss'));
+  $('#toasts-polite').append(toast);
+}
+
 function closeButton(onClick, label) {
   return h('button', { type: 'button', class: 'icon-button', 'aria-label': label, onclick: onClick }, '×');
 }
