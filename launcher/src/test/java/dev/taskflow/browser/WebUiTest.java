@@ -745,6 +745,7 @@ class WebUiTest {
     ada.js("""
       window.__sameDocument = true;
       window.__states = [];
+      performance.clearResourceTimings();
       const live = document.getElementById('live');
       new MutationObserver(() => {
         const last = window.__states[window.__states.length - 1];
@@ -770,6 +771,9 @@ class WebUiTest {
     row(ada, title);
     waitLive(ada);
     assertThat(ada.js("return window.__sameDocument")).as("no reload").isEqualTo(true);
+    assertThat(ada.js("return performance.getEntriesByType('resource')"
+      + ".some(entry => /\\/api\\/v1\\/events\\?afterSequence=[1-9]/.test(entry.name))"))
+      .as("it caught up from the last sequence it had applied").isEqualTo(true);
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> states = (List<Map<String, Object>>) ada.js("return window.__states");
     assertThat(states.get(0).get("state")).isEqualTo("offline");
