@@ -1,0 +1,46 @@
+package dev.taskflow.core.reminders;
+
+import dev.taskflow.core.tasks.Task;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Adds reminders to a task, inside the caller's transaction: the API when a user sets one, the notifier when a
+ * recurring task's next instance inherits the relative ones. A relative reminder's time comes from the task's due date
+ * and zone ({@link ReminderOffset#fireAt}), none while it has no due date; a time already past is moved to now, so the
+ * reminder fires at once instead of being reported late. A reminder of a completed task is stored cancelled (reopening
+ * the task restores it if it is still ahead).
+ */
+public final class ReminderWriter {
+
+  private static final String INSERT = """
+    INSERT INTO reminders (id, task_id, user_id, remind_at, due_offset, fire_at, state, inherited_from)
+    VALUES ($1, $2, $3, $4, $5, CASE WHEN $6::timestamptz IS NULL THEN NULL ELSE greatest($6, now()) END, $7, $8)
+    ON CONFLICT DO NOTHING
+    RETURNING""" + " " + Reminder.COLUMNS;
+
+  private ReminderWriter() {
+  }
+
+  /**
+   * Inserts one reminder: {@code at} or {@code offset}, the other null.
+   *
+   * @param inheritedFrom the previous instance's reminder it copies, or null
+   * @return the reminder, or empty when the task has one at that offset or time already
+   */
+  public static Future<Optional<Reminder>> insert(SqlClient tx, Task task, OffsetDateTime at, ReminderOffset offset,
+                                                  UUID inheritedFrom) {
+    OffsetDateTime fireAt = at != null ? at
+      : task.dueAt() == null ? null : offset.fireAt(task.dueAt(), task.timezone());
+    String state = Task.OPEN.equals(task.status()) ? Reminder.PENDING : Reminder.CANCELLED;
+    return tx.preparedQuery(INSERT)
+      .execute(Tuple.from(new Object[]{UUID.randomUUID(), task.id(), task.userId(), at,
+        offset == null ? null : offset.toString(), fireAt, state, inheritedFrom}))
+      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Reminder.from(rows.iterator().next())));
+  }
+}
