@@ -10,16 +10,16 @@ import java.util.UUID;
 
 /**
  * An opaque position in a task list: the (created_at, id) of the last task of a page, base64url-encoded. Clients
- * pass it back as it is; a cursor that does not decode is a 400.
+ * pass it back as it is; a cursor that does not decode is a 400. Other lists keyed on (a time, an id) use it too.
  */
-record Cursor(OffsetDateTime createdAt, UUID id) {
+public record Cursor(OffsetDateTime createdAt, UUID id) {
 
-  String encode() {
+  public String encode() {
     String json = new JsonObject().put("c", createdAt.toString()).put("i", id.toString()).encode();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  static Cursor decode(String cursor) {
+  public static Cursor decode(String cursor) {
     if (cursor == null) {
       return null;
     }

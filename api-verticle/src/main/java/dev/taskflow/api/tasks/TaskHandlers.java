@@ -3,6 +3,8 @@ package dev.taskflow.api.tasks;
 import dev.taskflow.core.tasks.Task;
 
 import dev.taskflow.api.accounts.CurrentUser;
+import dev.taskflow.api.reminders.ReminderSpec;
+import dev.taskflow.core.reminders.Reminder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -10,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
 import java.util.UUID;
 
 import static dev.taskflow.api.http.Responses.body;
@@ -32,9 +35,17 @@ public final class TaskHandlers {
 
   public void createTask(RoutingContext ctx) {
     TaskDraft draft = TaskDraft.from(body(ctx));
-    respond(ctx, tasks.create(CurrentUser.id(ctx), draft, correlationId(ctx)).compose(task -> {
+    JsonArray reminders = body(ctx).getJsonArray("reminders");
+    List<ReminderSpec> specs = ReminderSpec.list(reminders, draft.dueAt());
+    respond(ctx, tasks.createWithReminders(CurrentUser.id(ctx), draft, specs, correlationId(ctx)).compose(created -> {
+      Task task = created.task();
       ctx.response().putHeader(HttpHeaders.LOCATION, "/api/v1/tasks/" + task.id());
-      return withTask(ctx, 201, task);
+      ctx.response().putHeader(HttpHeaders.ETAG, task.etag());
+      JsonObject body = task.toJson();
+      if (reminders != null) {
+        body.put("reminders", new JsonArray(created.reminders().stream().map(Reminder::toJson).toList()));
+      }
+      return json(ctx, 201, body);
     }));
   }
 
@@ -80,21 +91,21 @@ public final class TaskHandlers {
       .compose(v -> noContent(ctx)));
   }
 
-  private static Future<Void> withTask(RoutingContext ctx, int status, Task task) {
+  public static Future<Void> withTask(RoutingContext ctx, int status, Task task) {
     ctx.response().putHeader(HttpHeaders.ETAG, task.etag());
     return json(ctx, status, task.toJson());
   }
 
-  private static UUID taskId(RoutingContext ctx) {
+  public static UUID taskId(RoutingContext ctx) {
     return UUID.fromString(validated(ctx).getPathParameters().get("id").getString());
   }
 
-  private static String ifMatch(RoutingContext ctx) {
+  public static String ifMatch(RoutingContext ctx) {
     return ctx.request().getHeader(HttpHeaders.IF_MATCH);
   }
 
   /** The caller's X-Correlation-Id when it is a sane token, else a fresh one; it travels in the event. */
-  private static String correlationId(RoutingContext ctx) {
+  public static String correlationId(RoutingContext ctx) {
     String given = ctx.request().getHeader("X-Correlation-Id");
     if (given != null && given.length() <= 64 && given.matches("[A-Za-z0-9._:-]+")) {
       return given;

@@ -27,24 +27,29 @@ public record ReminderOffset(boolean negative, int days, int seconds) {
   private static final Pattern ISO = Pattern.compile(
     "([-+]?)P(?:(\\d{1,4})W)?(?:(\\d{1,4})D)?(?:T(?:(\\d{1,5})H)?(?:(\\d{1,6})M)?(?:(\\d{1,8})S)?)?");
 
+  /** Reads a stored offset. */
+  public static ReminderOffset parse(String text) {
+    return parse("offset", text);
+  }
+
   /**
    * Reads an offset, normalising it ({@code -PT90M} is {@code -PT1H30M}, {@code P1W} is {@code P7D}).
    *
+   * @param field names the value in the message of a refusal
    * @throws IllegalArgumentException with a message that says what is wrong, for the API to answer as a 400
    */
-  public static ReminderOffset parse(String text) {
+  public static ReminderOffset parse(String field, String text) {
     String value = text == null ? "" : text.strip().toUpperCase(Locale.ROOT);
     Matcher m = ISO.matcher(value);
     if (!m.matches() || value.endsWith("P") || value.endsWith("T")) {
-      throw new IllegalArgumentException("offset must be an ISO-8601 duration in weeks, days, hours, minutes or "
-        + "seconds, such as -PT30M or -P1D; '" + text + "' is not one.");
+      throw new IllegalArgumentException(field + " must be an ISO-8601 duration in weeks, days, hours, minutes or "
+        + "seconds, such as -PT30M, PT10M or -P1D; '" + text + "' is not one.");
     }
     long totalSeconds = number(m, 4) * 3600 + number(m, 5) * 60 + number(m, 6);
     long days = number(m, 2) * 7 + number(m, 3) + totalSeconds / 86_400;
     int seconds = (int) (totalSeconds % 86_400);
     if (days > MAX_DAYS || days == MAX_DAYS && seconds > 0) {
-      throw new IllegalArgumentException("offset must be at most " + MAX_DAYS + " days before or after the due date; '"
-        + text + "' is more.");
+      throw new IllegalArgumentException(field + " must be at most " + MAX_DAYS + " days; '" + text + "' is more.");
     }
     boolean negative = "-".equals(m.group(1)) && (days > 0 || seconds > 0);
     return new ReminderOffset(negative, (int) days, seconds);
@@ -52,6 +57,11 @@ public record ReminderOffset(boolean negative, int days, int seconds) {
 
   private static long number(Matcher m, int group) {
     return m.group(group) == null ? 0 : Long.parseLong(m.group(group));
+  }
+
+  /** Strictly after: neither zero nor before. */
+  public boolean positive() {
+    return !negative && (days > 0 || seconds > 0);
   }
 
   /** The time this offset gives for a task due at {@code due}, whose wall clock is {@code timezone} (null: UTC). */
