@@ -21,7 +21,6 @@ import static dev.taskflow.api.http.Responses.body;
 import static dev.taskflow.api.http.Responses.json;
 import static dev.taskflow.api.http.Responses.noContent;
 import static dev.taskflow.api.http.Responses.respond;
-import static dev.taskflow.api.http.Responses.validated;
 
 /**
  * {@code /webhooks}: a user's HTTP endpoints for events (by default {@code taskflow.reminder.triggered}), and what was
@@ -110,7 +109,12 @@ public final class WebhookHandlers {
     return events;
   }
 
+  /** From the path as sent: the deliveries route checks its parameters here, not through the validator. */
   private static UUID webhookId(RoutingContext ctx) {
-    return UUID.fromString(validated(ctx).getPathParameters().get("id").getString());
+    try {
+      return UUID.fromString(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest("id must be a UUID.");
+    }
   }
 }
