@@ -110,7 +110,7 @@ public final class ReminderFiring {
     Duration lateness = Duration.between(fired.fireAt(), fired.firedAt());
     boolean late = lateness.compareTo(lateAfter) > 0;
     if (late) {
-      LOG.info("Reminder {} of task {} fires {} s late", fired.id(), fired.taskId(), lateness.toSeconds());
+      LOG.info("Reminder {} of task {} fires {} ms late", fired.id(), fired.taskId(), lateness.toMillis());
     }
     JsonObject data = new JsonObject()
       .put("task", task.toJson())
