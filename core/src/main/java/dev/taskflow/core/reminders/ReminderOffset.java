@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *
  * @param negative before the due date
  * @param days     calendar days (weeks count as 7)
- * @param seconds  exact seconds, below one day's worth
+ * @param seconds  exact seconds (hours, minutes and seconds: {@code PT24H} stays 24 hours, not a calendar day)
  */
 public record ReminderOffset(boolean negative, int days, int seconds) {
 
@@ -45,14 +45,13 @@ public record ReminderOffset(boolean negative, int days, int seconds) {
       throw new IllegalArgumentException(field + " must be an ISO-8601 duration in weeks, days, hours, minutes or "
         + "seconds, such as -PT30M, PT10M or -P1D; '" + text + "' is not one.");
     }
-    long totalSeconds = number(m, 4) * 3600 + number(m, 5) * 60 + number(m, 6);
-    long days = number(m, 2) * 7 + number(m, 3) + totalSeconds / 86_400;
-    int seconds = (int) (totalSeconds % 86_400);
-    if (days > MAX_DAYS || days == MAX_DAYS && seconds > 0) {
+    long seconds = number(m, 4) * 3600 + number(m, 5) * 60 + number(m, 6);
+    long days = number(m, 2) * 7 + number(m, 3);
+    if (days * 86_400 + seconds > MAX_DAYS * 86_400L) {
       throw new IllegalArgumentException(field + " must be at most " + MAX_DAYS + " days; '" + text + "' is more.");
     }
     boolean negative = "-".equals(m.group(1)) && (days > 0 || seconds > 0);
-    return new ReminderOffset(negative, (int) days, seconds);
+    return new ReminderOffset(negative, (int) days, (int) seconds);
   }
 
   private static long number(Matcher m, int group) {
