@@ -18,6 +18,7 @@ final class Verticles {
   static {
     // deployed in this order: consumers before the relay that feeds them, the API last
     CLASSES.put("audit", "dev.taskflow.audit.AuditVerticle");
+    CLASSES.put("notifier", "dev.taskflow.notifier.NotifierVerticle");
     CLASSES.put("relay", "dev.taskflow.core.outbox.RelayVerticle");
     CLASSES.put("api", "dev.taskflow.api.ApiVerticle");
   }
