@@ -81,7 +81,8 @@ CREATE TABLE webhook_attempts (
     PRIMARY KEY (delivery_id, attempt)
 );
 
--- Wake the dispatchers when deliveries are queued.
+-- Wake the dispatchers when deliveries are queued: per row, so a statement that queues nothing (an event no webhook
+-- asked for) sends nothing; PostgreSQL folds a transaction's identical notifications into one.
 CREATE FUNCTION webhook_deliveries_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('webhook_deliveries', '');
@@ -89,4 +90,4 @@ BEGIN
 END
 $$;
 CREATE TRIGGER webhook_deliveries_notify AFTER INSERT ON webhook_deliveries
-    FOR EACH STATEMENT EXECUTE FUNCTION webhook_deliveries_notify();
+    FOR EACH ROW EXECUTE FUNCTION webhook_deliveries_notify();

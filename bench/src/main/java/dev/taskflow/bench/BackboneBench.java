@@ -89,7 +89,7 @@ final class BackboneBench {
         report.line("target", "self-contained, data in " + local.root() + ": Kafka at " + local.kafkaBootstrap()
           + ", audit verticle (its own pool: " + local.poolSize() + "), outbox relay");
         report.line("database", Await.result(PostgresInfo.read(pool), SETUP_LIMIT).toString());
-        return measure(driver, pool, writers, Await.result(createUsers(pool), SETUP_LIMIT));
+        return measure(driver, pool, writers, Await.result(createUsers(pool, options.users()), SETUP_LIMIT));
       } finally {
         Await.result(Future.join(writers.stream().map(writer -> writer.pool().close()).toList()), SETUP_LIMIT);
       }
@@ -208,10 +208,10 @@ final class BackboneBench {
     return String.format(Locale.ROOT, "%s (%.2f ms)", p99 <= aimMs ? "met" : "NOT met", p99);
   }
 
-  /** {@code --users} fresh accounts, without passwords: only their tasks and event sequences matter here. */
-  private Future<List<UUID>> createUsers(Pool pool) {
+  /** {@code count} fresh accounts, without passwords: only their tasks and event sequences matter here. */
+  static Future<List<UUID>> createUsers(Pool pool, int count) {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    return pool.preparedQuery(CREATE_USERS).execute(Tuple.of(options.users(), run)).map(rows -> {
+    return pool.preparedQuery(CREATE_USERS).execute(Tuple.of(count, run)).map(rows -> {
       List<UUID> ids = new ArrayList<>(rows.rowCount());
       rows.forEach(row -> ids.add(row.getUUID("id")));
       return ids;

@@ -19,7 +19,8 @@ import java.util.UUID;
  * {@code java -jar taskflow-bench.jar [api] [--connections N] [--seconds S] ...}: creates tasks through
  * {@code POST /api/v1/tasks}, then through {@link TaskRepository#create} directly on a pool (the very transaction the
  * API runs, outbox event included), with the same closed-loop concurrency, and prints both, their ratio and a check
- * of the outbox contract. {@code backbone} runs the {@link BackboneBench} instead. See {@link BenchOptions#USAGE}.
+ * of the outbox contract. {@code backbone} runs the {@link BackboneBench} instead, {@code reminders} the
+ * {@link RemindersBench}. See {@link BenchOptions#USAGE}.
  */
 public final class Bench {
 
@@ -54,8 +55,8 @@ public final class Bench {
     }
     int code;
     try {
-      code = options.backbone()
-        ? new BackboneBench(options, System.out).run()
+      code = options.backbone() ? new BackboneBench(options, System.out).run()
+        : options.reminders() ? new RemindersBench(options, System.out).run()
         : new Bench(options, System.out).run();
     } catch (Exception e) {
       System.err.println("The bench could not run: " + e);
