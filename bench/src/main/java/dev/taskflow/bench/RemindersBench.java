@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code java -jar taskflow-bench.jar reminders [--reminders N] [--spread-seconds S] [--instances I] [--users U]}: how
- * late reminders fire when many come due at once. The run writes {@code --reminders} reminders straight to the
- * database (one task per user, round-robin), due evenly over {@code --spread-seconds} starting {@link #LEAD} after
- * they are written, and lets {@code --instances} notifier verticles fire them, with the relay publishing to Kafka, the
+ * late reminders fire when many come due at once. After a warm-up (one reminder per user, through to delivery), the
+ * run writes {@code --reminders} reminders straight to the database (one task per user, round-robin), due evenly over
+ * {@code --spread-seconds} starting {@link #LEAD} after they are written, and lets {@code --instances} notifier verticles fire them, with the relay publishing to Kafka, the
  * audit verticle logging and the notifiers' consumers delivering to {@code notifications.user.<userId>}, where this
  * harness listens.
  *
@@ -60,14 +60,14 @@ final class RemindersBench {
            LATERAL (SELECT $2::timestamptz + make_interval(secs => n * $3::float8) AS at) due
     """;
 
-  private static final String FIRED_COUNT = "SELECT count(*) FROM reminders WHERE state = 'fired'";
+  private static final String FIRED_COUNT = "SELECT count(*) FROM reminders WHERE state = 'fired' AND task_id = ANY($1)";
 
   /** Microseconds from fire_at to fired_at and to the firing transaction's commit, and who fired it. */
   private static final String LATENESS = """
     SELECT (extract(epoch FROM fired_at - fire_at) * 1000000)::int8,
            (extract(epoch FROM pg_xact_commit_timestamp(xmin) - fire_at) * 1000000)::int8,
            fired_by
-      FROM reminders WHERE state = 'fired'
+      FROM reminders WHERE state = 'fired' AND task_id = ANY($1)
     """;
 
   /** How many reminders had 0, 1, 2... events in a table of events; the reminder id is in data.reminder.id. */
@@ -76,12 +76,13 @@ final class RemindersBench {
       FROM reminders r
       LEFT JOIN (SELECT event->'data'->'reminder'->>'id' AS id, count(*) AS n FROM %s
                   WHERE event->>'type' = $1 GROUP BY 1) e ON e.id = r.id::text
+     WHERE r.task_id = ANY($2)
      GROUP BY 1 ORDER BY 1
     """;
 
   private static final String PUBLISHED_UNPUBLISHED = """
     SELECT count(*) FILTER (WHERE published_at IS NOT NULL), count(*) FILTER (WHERE published_at IS NULL)
-      FROM outbox WHERE event->>'type' = $1
+      FROM outbox WHERE event->>'type' = $1 AND event->>'subject' = ANY($2)
     """;
 
   private final BenchOptions options;
@@ -119,13 +120,6 @@ final class RemindersBench {
 
   private int measure(LocalServer local, Pool pool) throws Exception {
     List<UUID> users = Await.result(BackboneBench.createUsers(pool, options.users()), SETUP_LIMIT);
-    List<UUID> taskIds = new ArrayList<>();
-    List<UUID> taskUsers = new ArrayList<>();
-    for (Row row : Await.result(pool.preparedQuery(CREATE_TASKS).execute(Tuple.of(users.toArray(UUID[]::new))),
-      SETUP_LIMIT)) {
-      taskIds.add(row.getUUID("id"));
-      taskUsers.add(row.getUUID("user_id"));
-    }
     for (UUID user : users) {
       Await.result(local.vertx().eventBus().<JsonObject>consumer(Addresses.notificationsOf(user), message -> {
         long now = micros(Instant.now());
@@ -140,24 +134,35 @@ final class RemindersBench {
         + "over %d users' tasks, fired by %d notifier verticles", options.reminderCount(), options.spreadSeconds(),
       options.spreadSeconds() * 1000.0 / options.reminderCount(), users.size(), options.instances()));
 
+    report.progress("warm-up: one reminder per user due in 1 s, through to delivery, so every consumer has joined its "
+      + "group and every path has run before the measured reminders come due");
+    Tasks warmUp = schedule(pool, users, users.size(), now(pool).plusSeconds(1), 0.001);
+    if (!Await.until(() -> firstDelivery.size() == users.size(), SETUP_LIMIT)) {
+      out.println("The warm-up reminders were not all delivered within " + SETUP_LIMIT.toSeconds() + " s ("
+        + firstDelivery.size() + " of " + users.size() + ")");
+      return report.verdict(false);
+    }
+    firstDelivery.clear();
+    deliveries.clear();
+    fireAtMicros.clear();
+
     OffsetDateTime start = now(pool).plus(LEAD);
-    double step = (double) options.spreadSeconds() / options.reminderCount();
-    Await.result(pool.preparedQuery(CREATE_REMINDERS).execute(Tuple.from(new Object[]{options.reminderCount(), start, step,
-      taskIds.toArray(UUID[]::new), taskUsers.toArray(UUID[]::new)})), SETUP_LIMIT);
+    Tasks measured = schedule(pool, users, options.reminderCount(), start,
+      (double) options.spreadSeconds() / options.reminderCount());
     report.progress(String.format(Locale.ROOT, "written; due from %s for %d s; waiting for them", start.toInstant(),
       options.spreadSeconds()));
 
     Duration limit = LEAD.plusSeconds(options.spreadSeconds()).plus(CATCH_UP);
-    boolean complete = Await.until(() -> count(pool, FIRED_COUNT) == options.reminderCount()
+    boolean complete = Await.until(() -> count(pool, FIRED_COUNT, measured.ids()) == options.reminderCount()
       && firstDelivery.size() == options.reminderCount(), limit);
-    Await.until(() -> count(pool, "SELECT count(*) FROM event_log WHERE type = '" + EventTypes.REMINDER_TRIGGERED
-      + "'") >= options.reminderCount(), Duration.ofSeconds(30));
+    Await.until(() -> perReminder(pool, "event_log", measured.ids()).equals(Map.of(1L, (long) options.reminderCount())),
+      Duration.ofSeconds(30));
 
     Histogram fired = new Histogram(3);
     Histogram committed = new Histogram(3);
     Map<String, Long> perInstance = new HashMap<>();
     long early = 0;
-    for (Row row : Await.result(pool.query(LATENESS).execute(), SETUP_LIMIT)) {
+    for (Row row : Await.result(pool.preparedQuery(LATENESS).execute(Tuple.of(measured.ids())), SETUP_LIMIT)) {
       early += row.getLong(0) < 0 ? 1 : 0;
       fired.recordValue(Math.max(0, row.getLong(0)));
       committed.recordValue(Math.max(0, row.getLong(1)));
@@ -175,10 +180,10 @@ final class RemindersBench {
       + " reminders fired by each notifier");
     out.println();
 
-    Map<Long, Long> written = perReminder(pool, "outbox");
-    Map<Long, Long> logged = perReminder(pool, "event_log");
-    Row published = Await.result(pool.preparedQuery(PUBLISHED_UNPUBLISHED)
-      .execute(Tuple.of(EventTypes.REMINDER_TRIGGERED)), SETUP_LIMIT).iterator().next();
+    Map<Long, Long> written = perReminder(pool, "outbox", measured.ids());
+    Map<Long, Long> logged = perReminder(pool, "event_log", measured.ids());
+    Row published = Await.result(pool.preparedQuery(PUBLISHED_UNPUBLISHED).execute(Tuple.of(
+      EventTypes.REMINDER_TRIGGERED, (Object) measured.subjects())), SETUP_LIMIT).iterator().next();
     long deliveredTwice = deliveries.values().stream().filter(n -> n.get() > 1).count();
     long n = options.reminderCount();
     boolean once = complete && early == 0 && fired.getTotalCount() == n
@@ -200,12 +205,39 @@ final class RemindersBench {
     report.line("", what);
   }
 
-  /** Reminders by how many triggered events of theirs a table holds: {1=N} when each has exactly one. */
-  private static Map<Long, Long> perReminder(Pool pool, String table) throws Exception {
+  /** One task per user, with reminders on them round-robin. */
+  private record Tasks(UUID[] ids) {
+
+    String[] subjects() {
+      return java.util.Arrays.stream(ids).map(UUID::toString).toArray(String[]::new);
+    }
+  }
+
+  /** A task for each user and {@code count} reminders on them, due {@code step} seconds apart from {@code start}. */
+  private static Tasks schedule(Pool pool, List<UUID> users, int count, OffsetDateTime start, double step)
+    throws Exception {
+    List<UUID> taskIds = new ArrayList<>();
+    List<UUID> taskUsers = new ArrayList<>();
+    for (Row row : Await.result(pool.preparedQuery(CREATE_TASKS).execute(Tuple.of(users.toArray(UUID[]::new))),
+      SETUP_LIMIT)) {
+      taskIds.add(row.getUUID("id"));
+      taskUsers.add(row.getUUID("user_id"));
+    }
+    Await.result(pool.preparedQuery(CREATE_REMINDERS).execute(Tuple.from(new Object[]{count, start, step,
+      taskIds.toArray(UUID[]::new), taskUsers.toArray(UUID[]::new)})), SETUP_LIMIT);
+    return new Tasks(taskIds.toArray(UUID[]::new));
+  }
+
+  /** The measured reminders by how many triggered events of theirs a table holds: {1=N} when each has one. */
+  private static Map<Long, Long> perReminder(Pool pool, String table, UUID[] tasks) {
     Map<Long, Long> counts = new HashMap<>();
-    Await.result(pool.preparedQuery(EVENTS_PER_REMINDER.formatted(table))
-        .execute(Tuple.of(EventTypes.REMINDER_TRIGGERED)), SETUP_LIMIT)
-      .forEach(row -> counts.put(row.getLong(0), row.getLong(1)));
+    try {
+      Await.result(pool.preparedQuery(EVENTS_PER_REMINDER.formatted(table))
+          .execute(Tuple.of(EventTypes.REMINDER_TRIGGERED, (Object) tasks)), SETUP_LIMIT)
+        .forEach(row -> counts.put(row.getLong(0), row.getLong(1)));
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot count the events in " + table + ": " + e, e);
+    }
     return counts;
   }
 
@@ -213,9 +245,10 @@ final class RemindersBench {
     return Await.result(pool.query("SELECT now()").execute(), SETUP_LIMIT).iterator().next().getOffsetDateTime(0);
   }
 
-  private static long count(Pool pool, String query) {
+  private static long count(Pool pool, String query, UUID[] tasks) {
     try {
-      return Await.result(pool.query(query).execute(), SETUP_LIMIT).iterator().next().getLong(0);
+      return Await.result(pool.preparedQuery(query).execute(Tuple.of((Object) tasks)), SETUP_LIMIT).iterator().next()
+        .getLong(0);
     } catch (Exception e) {
       throw new IllegalStateException("Cannot count: " + e, e);
     }
