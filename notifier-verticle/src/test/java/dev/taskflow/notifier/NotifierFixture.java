@@ -6,7 +6,6 @@ import dev.taskflow.core.tasks.Task;
 import dev.taskflow.core.testing.TestDatabase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -16,12 +15,12 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+
+import static dev.taskflow.core.kafka.TestKafka.await;
 
 /**
  * A Vert.x, a test class's database and the configuration its verticles get (the broker-less event-bus transport),
- * and rows written straight to the database: the notifier reads the database, not the API. Waits happen here, on the
+ * and rows written straight to the database: the notifier reads the database, not the API. Waits happen on the
  * test thread, never on an event loop.
  */
 public final class NotifierFixture implements AutoCloseable {
@@ -42,25 +41,6 @@ public final class NotifierFixture implements AutoCloseable {
 
   public void undeploy(String id) {
     await(vertx.undeploy(id));
-  }
-
-  public static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("Future failed or timed out", e);
-    }
-  }
-
-  /** Polls {@code condition} every 10 ms until it holds, for at most 60 s. */
-  public static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Not within 60 s: " + what);
-      }
-      sleep(10);
-    }
   }
 
   public static void sleep(long millis) {

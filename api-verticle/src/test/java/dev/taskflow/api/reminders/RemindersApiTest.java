@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import static dev.taskflow.api.TestApi.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Due dates and reminders in the API")
@@ -91,12 +92,6 @@ class RemindersApiTest {
 
   private static Instant instant(JsonObject json, String field) {
     return json.getString(field) == null ? null : Instant.parse(json.getString(field));
-  }
-
-  private static void assertProblem(HttpResponse<Buffer> response, int status, String detailContains) {
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
-    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(response.bodyAsJsonObject().getString("detail")).containsIgnoringCase(detailContains);
   }
 
   private HttpResponse<Buffer> put(String path, Session session, JsonObject body) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static dev.taskflow.api.TestApi.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("The webhook endpoints")
@@ -46,12 +47,6 @@ class WebhooksApiTest {
 
   private HttpResponse<Buffer> create(Session session, JsonObject body) {
     return api.post("/api/v1/webhooks", session, body);
-  }
-
-  private static void assertProblem(HttpResponse<Buffer> response, int status, String detailContains) {
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
-    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(response.bodyAsJsonObject().getString("detail")).containsIgnoringCase(detailContains);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.taskflow.core.event.Topics;
 import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.outbox.RelayVerticle;
 import dev.taskflow.core.tasks.Task;
+import dev.taskflow.core.kafka.TestKafka;
 import dev.taskflow.core.testing.TestDatabase;
 import dev.taskflow.notifier.NotifierFixture;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.taskflow.notifier.NotifierFixture.eventually;
+import static dev.taskflow.core.kafka.TestKafka.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,7 +60,7 @@ class InheritanceTest {
   private TaskflowEvent spawned(Task previous, Task next) {
     JsonObject data = new JsonObject().put("task", next.toJson()).put("seriesId", UUID.randomUUID().toString())
       .put("occurrenceAt", Task.instant(next.dueAt())).put("previousTaskId", previous.id().toString());
-    return NotifierFixture.await(fixture.sql.withTransaction(tx -> new OutboxWriter("recurrence")
+    return TestKafka.await(fixture.sql.withTransaction(tx -> new OutboxWriter("recurrence")
       .append(tx, next.userId(), EventTypes.RECURRENCE_SPAWNED, next.id().toString(), null, data)));
   }
 
@@ -81,7 +82,7 @@ class InheritanceTest {
     Task next = fixture.task(user, OffsetDateTime.parse("2030-10-27T09:00:00+01:00"), "Europe/Paris");
 
     TaskflowEvent event = spawned(previous, next);
-    eventually("the new instance's reminders", () -> remindersOf(next).size() == 2);
+    waitUntil("the new instance's reminders", () -> remindersOf(next).size() == 2);
 
     Map<String, Row> inherited = remindersOf(next);
     assertThat(inherited).containsOnlyKeys("-PT30M", "-P1D");
@@ -94,7 +95,7 @@ class InheritanceTest {
     // the same event again, and the same spawn announced twice: nothing more
     fixture.vertx.eventBus().publish(EventBusTransport.address(Topics.TASK_EVENTS), event.toJson());
     spawned(previous, next);
-    eventually("both to be handled", () -> fixture.count("SELECT count(*) FROM processed_events "
+    waitUntil("both to be handled", () -> fixture.count("SELECT count(*) FROM processed_events "
       + "WHERE consumer = 'notifier' AND event_id IN (SELECT event_id FROM outbox WHERE user_id = $1)", user) == 2);
     assertThat(remindersOf(next)).hasSize(2);
   }
@@ -111,7 +112,7 @@ class InheritanceTest {
 
     spawned(previous, undated);
     spawned(previous, completed);
-    eventually("both instances' reminders", () -> remindersOf(undated).size() == 1 && remindersOf(completed).size() == 1);
+    waitUntil("both instances' reminders", () -> remindersOf(undated).size() == 1 && remindersOf(completed).size() == 1);
 
     Row unscheduled = remindersOf(undated).get("-PT1H");
     assertThat(unscheduled.getOffsetDateTime("fire_at")).isNull();

@@ -3,6 +3,7 @@ package dev.taskflow.notifier.firing;
 import dev.taskflow.core.event.Addresses;
 import dev.taskflow.core.outbox.RelayVerticle;
 import dev.taskflow.core.tasks.Task;
+import dev.taskflow.core.kafka.TestKafka;
 import dev.taskflow.core.testing.TestDatabase;
 import dev.taskflow.notifier.NotifierFixture;
 import dev.taskflow.notifier.NotifierVerticle;
@@ -24,7 +25,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import static dev.taskflow.notifier.NotifierFixture.eventually;
+import static dev.taskflow.core.kafka.TestKafka.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Firing reminders")
@@ -55,7 +56,7 @@ class FiringTest {
     Queue<Received> received = new ConcurrentLinkedQueue<>();
     MessageConsumer<JsonObject> consumer = fixture.vertx.eventBus().consumer(Addresses.notificationsOf(userId),
       message -> received.add(new Received(message.body(), Instant.now())));
-    NotifierFixture.await(consumer.completion());
+    TestKafka.await(consumer.completion());
     return received;
   }
 
@@ -72,7 +73,7 @@ class FiringTest {
 
     OffsetDateTime fireAt = fixture.dbNow().plusSeconds(3);
     UUID reminder = fixture.reminderAt(task, fireAt);
-    eventually("the reminder reaches the user's address", () -> !received.isEmpty());
+    waitUntil("the reminder reaches the user's address", () -> !received.isEmpty());
 
     Received first = received.peek();
     JsonObject data = first.event().getJsonObject("data");
@@ -109,7 +110,7 @@ class FiringTest {
       """, base, tasks.stream().map(Task::id).toArray(UUID[]::new));
 
     UUID[] users = tasks.stream().map(Task::userId).toArray(UUID[]::new);
-    eventually("1,000 reminders fired", () -> fixture.count("SELECT count(*) FROM reminders WHERE state = 'fired' "
+    waitUntil("1,000 reminders fired", () -> fixture.count("SELECT count(*) FROM reminders WHERE state = 'fired' "
       + "AND user_id = ANY($1)", (Object) users) == 1000);
 
     String triggered = "FROM outbox WHERE event->>'type' = 'taskflow.reminder.triggered' AND user_id = ANY($1)";
@@ -138,12 +139,12 @@ class FiringTest {
     OffsetDateTime fireAt = fixture.dbNow().plusSeconds(1);
     UUID reminder = fixture.reminderAt(task, fireAt);
 
-    eventually("the reminder's time and the lateness threshold to pass",
+    waitUntil("the reminder's time and the lateness threshold to pass",
       () -> fixture.dbNow().isAfter(fireAt.plus(Duration.ofMillis(600))));
     assertThat(fixture.state(reminder)).isEqualTo("pending");
     fixture.deploy(new FiringVerticle());
 
-    eventually("the missed reminder to fire", () -> "fired".equals(fixture.state(reminder)));
+    waitUntil("the missed reminder to fire", () -> "fired".equals(fixture.state(reminder)));
     List<Row> events = new ArrayList<>();
     fixture.triggered(reminder).forEach(events::add);
     assertThat(events).hasSize(1);
@@ -166,8 +167,8 @@ class FiringTest {
     fixture.query("DELETE FROM tasks WHERE id = $1", deleted.id());
     UUID ofOpen = fixture.reminderAt(open, now.plusNanos(300_000_000));
 
-    eventually("the open task's reminder to fire", () -> "fired".equals(fixture.state(ofOpen)));
-    eventually("the others to be settled", () -> !"pending".equals(fixture.state(ofCompleted))
+    waitUntil("the open task's reminder to fire", () -> "fired".equals(fixture.state(ofOpen)));
+    waitUntil("the others to be settled", () -> !"pending".equals(fixture.state(ofCompleted))
       && !"pending".equals(fixture.state(ofDeleted)));
 
     assertThat(fixture.state(ofCompleted)).isEqualTo("cancelled");
@@ -182,12 +183,12 @@ class FiringTest {
     fixture.deploy(new FiringVerticle());
     Task task = fixture.task(fixture.user(), null, null);
     UUID reminder = fixture.reminderAt(task, fixture.dbNow().plusNanos(200_000_000));
-    eventually("the first firing", () -> fixture.triggered(reminder).size() == 1);
+    waitUntil("the first firing", () -> fixture.triggered(reminder).size() == 1);
 
     fixture.query("UPDATE reminders SET state = 'pending', fire_at = now() + interval '300 milliseconds', "
       + "fired_at = NULL, snoozes = snoozes + 1 WHERE id = $1", reminder);
 
-    eventually("the second firing", () -> fixture.triggered(reminder).size() == 2);
+    waitUntil("the second firing", () -> fixture.triggered(reminder).size() == 2);
     assertThat(fixture.state(reminder)).isEqualTo("fired");
   }
 }

@@ -4,6 +4,7 @@ import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.outbox.RelayVerticle;
+import dev.taskflow.core.kafka.TestKafka;
 import dev.taskflow.core.testing.TestDatabase;
 import dev.taskflow.notifier.NotifierFixture;
 import dev.taskflow.notifier.delivery.DeliveryVerticle;
@@ -30,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.taskflow.notifier.NotifierFixture.eventually;
+import static dev.taskflow.core.kafka.TestKafka.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -63,7 +64,7 @@ class WebhookDeliveryTest {
       .put("webhooks.backoff.max.ms", 400L)
       .put("webhooks.timeout.ms", 1500L)
       .put("webhooks.per.webhook", 2));
-    receiver = NotifierFixture.await(fixture.vertx.createHttpServer().requestHandler(this::receive)
+    receiver = TestKafka.await(fixture.vertx.createHttpServer().requestHandler(this::receive)
       .listen(0, "127.0.0.1"));
     fixture.deploy(new RelayVerticle());
     fixture.deploy(new DeliveryVerticle());
@@ -108,7 +109,7 @@ class WebhookDeliveryTest {
     JsonObject data = new JsonObject().put("task", new JsonObject().put("id", UUID.randomUUID().toString()))
       .put("reminder", new JsonObject().put("id", UUID.randomUUID().toString()))
       .put("fireAt", Instant.now().toString()).put("firedAt", Instant.now().toString()).put("late", false);
-    return NotifierFixture.await(fixture.sql.withTransaction(tx -> new OutboxWriter("notifier")
+    return TestKafka.await(fixture.sql.withTransaction(tx -> new OutboxWriter("notifier")
       .append(tx, user, EventTypes.REMINDER_TRIGGERED, UUID.randomUUID().toString(), null, data)));
   }
 
@@ -124,7 +125,7 @@ class WebhookDeliveryTest {
   }
 
   private String finalState(UUID webhook) {
-    eventually("the delivery to finish", () -> fixture.count("SELECT count(*) FROM webhook_deliveries "
+    waitUntil("the delivery to finish", () -> fixture.count("SELECT count(*) FROM webhook_deliveries "
       + "WHERE webhook_id = $1 AND state <> 'pending'", webhook) == 1);
     return delivery(webhook).getString("state");
   }
@@ -200,7 +201,7 @@ class WebhookDeliveryTest {
     for (int i = 0; i < 5; i++) {
       fired(slowUser);
     }
-    eventually("the slow receiver to hold requests", () -> slowOpen.get() == 2);
+    waitUntil("the slow receiver to hold requests", () -> slowOpen.get() == 2);
 
     UUID user = fixture.user();
     UUID fast = webhook(user, "/ok", "whsec_fast");
@@ -208,7 +209,7 @@ class WebhookDeliveryTest {
 
     assertThat(finalState(fast)).isEqualTo("delivered");
     assertThat(attempts(slow)).as("the slow webhook's attempts finished so far").isEmpty();
-    eventually("the slow webhook's first attempts to time out", () -> attempts(slow).size() >= 2);
+    waitUntil("the slow webhook's first attempts to time out", () -> attempts(slow).size() >= 2);
     assertThat(attempts(slow)).allSatisfy(a -> {
       assertThat(a.getInteger("status")).isNull();
       assertThat(a.getString("error")).containsIgnoringCase("timeout");
