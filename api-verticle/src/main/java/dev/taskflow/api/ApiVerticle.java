@@ -10,8 +10,12 @@ import dev.taskflow.api.live.FanOut;
 import dev.taskflow.api.live.LiveBridge;
 import dev.taskflow.api.http.ServiceCalls;
 import dev.taskflow.api.tasks.RecurrenceHandlers;
+import dev.taskflow.api.reminders.ReminderHandlers;
+import dev.taskflow.api.reminders.ReminderRepository;
 import dev.taskflow.api.tasks.TaskHandlers;
 import dev.taskflow.api.tasks.TaskRepository;
+import dev.taskflow.api.webhooks.WebhookHandlers;
+import dev.taskflow.api.webhooks.WebhookRepository;
 import dev.taskflow.core.auth.JwtSettings;
 import dev.taskflow.core.auth.TokenAuth;
 import dev.taskflow.core.db.Database;
@@ -42,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API under {@code /api/v1}: accounts and tokens, tasks, and the OpenAPI document every request is validated
- * against, and the event history it asks the audit verticle for on {@code audit.history}; plus {@code /health/live},
+ * against, and the event history it asks the audit verticle for on {@code audit.history}; due dates, reminders and
+ * webhooks (written to the database, where the notifier picks them up); plus {@code /health/live},
  * {@code /health/ready} (database and broker) and {@code /metrics}. Owns its database pool; writes task events to the
  * outbox, never to a broker (it only asks the broker whether it is up).
  */
@@ -112,6 +117,22 @@ public final class ApiVerticle extends VerticleBase {
     HistoryHandlers history = new HistoryHandlers(calls);
     api.getRoute("listEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listEvents);
     api.getRoute("listTaskEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listTaskEvents);
+    ReminderHandlers reminders = new ReminderHandlers(new TaskRepository(pool, new OutboxWriter("api")),
+      new ReminderRepository(pool));
+    api.getRoute("setDue").addHandler(currentUser).addHandler(reminders::setDue);
+    api.getRoute("addReminder").addHandler(currentUser).addHandler(reminders::addReminder);
+    api.getRoute("listReminders").addHandler(currentUser).addHandler(reminders::listReminders);
+    api.getRoute("deleteReminder").addHandler(currentUser).addHandler(reminders::deleteReminder);
+    api.getRoute("listPendingReminders").setDoValidation(false).addHandler(currentUser)
+      .addHandler(reminders::listPending);
+    api.getRoute("snoozeReminder").addHandler(currentUser).addHandler(reminders::snooze);
+    WebhookHandlers webhooks = new WebhookHandlers(new WebhookRepository(pool));
+    api.getRoute("createWebhook").addHandler(currentUser).addHandler(webhooks::createWebhook);
+    api.getRoute("listWebhooks").addHandler(currentUser).addHandler(webhooks::listWebhooks);
+    api.getRoute("getWebhook").addHandler(currentUser).addHandler(webhooks::getWebhook);
+    api.getRoute("deleteWebhook").addHandler(currentUser).addHandler(webhooks::deleteWebhook);
+    api.getRoute("listWebhookDeliveries").setDoValidation(false).addHandler(currentUser)
+      .addHandler(webhooks::listDeliveries);
     api.getRoutes().forEach(route -> route.addFailureHandler(Problems::handle));
 
     Router apiRouter = api.createRouter();

@@ -61,7 +61,17 @@ class NoServerErrorTest {
       new Endpoint(HttpMethod.GET, "/api/v1/tasks"),
       new Endpoint(HttpMethod.GET, taskPath),
       new Endpoint(HttpMethod.DELETE, "/api/v1/tasks/" + java.util.UUID.randomUUID()),
-      new Endpoint(HttpMethod.GET, "/api/v1/me"));
+      new Endpoint(HttpMethod.GET, "/api/v1/me"),
+      new Endpoint(HttpMethod.PUT, taskPath + "/due"),
+      new Endpoint(HttpMethod.POST, taskPath + "/reminders"),
+      new Endpoint(HttpMethod.GET, taskPath + "/reminders"),
+      new Endpoint(HttpMethod.DELETE, taskPath + "/reminders/" + java.util.UUID.randomUUID()),
+      new Endpoint(HttpMethod.GET, "/api/v1/reminders/pending"),
+      new Endpoint(HttpMethod.POST, "/api/v1/reminders/" + java.util.UUID.randomUUID() + "/snooze"),
+      new Endpoint(HttpMethod.POST, "/api/v1/webhooks"),
+      new Endpoint(HttpMethod.GET, "/api/v1/webhooks"),
+      new Endpoint(HttpMethod.DELETE, "/api/v1/webhooks/" + java.util.UUID.randomUUID()),
+      new Endpoint(HttpMethod.GET, "/api/v1/webhooks/" + java.util.UUID.randomUUID() + "/deliveries"));
   }
 
   private static List<String> hostileBodies() {
@@ -77,7 +87,14 @@ class NoServerErrorTest {
       "{\"email\":\"\",\"password\":\"12345678\"}", "{\"email\":\"@\",\"password\":\"12345678\"}",
       "{\"email\":\"a@\",\"password\":\"12345678\"}", "{\"email\":\"\",\"password\":\"\"}",
       "{\"email\":\"a@b.c\",\"password\":\"12345678\",\"displayName\":\"\"}",
-      "{\"email\":\"no-at-sign\",\"password\":\"12345678\"}"));
+      "{\"email\":\"no-at-sign\",\"password\":\"12345678\"}",
+      "{\"dueAt\":null}", "{\"dueAt\":\"2026-13-01T00:00:00Z\"}", "{\"offset\":\"-P99999999W\"}",
+      "{\"offset\":\"P\"}", "{\"offset\":\"-PT\"}", "{\"offset\":\"PT-5M\"}", "{\"at\":\"+275760-09-13T00:00:00Z\"}",
+      "{\"offset\":\"-PT1M\",\"at\":\"2030-01-01T00:00:00Z\"}", "{\"duration\":\"PT99999H\"}",
+      "{\"duration\":\"P0D\"}", "{\"url\":\"http://[::1\"}", "{\"url\":\"http://%zz/\"}",
+      "{\"url\":\"https://example.com\",\"events\":[1]}", "{\"url\":\"https://example.com\",\"events\":[null]}",
+      "{\"title\":\"x\",\"dueAt\":\"2030-01-01T00:00:00Z\",\"reminders\":[{}]}",
+      "{\"title\":\"x\",\"reminders\":[null]}", "{\"title\":\"x\",\"reminders\":[{\"offset\":\"-PT1M\"}]}"));
     bodies.add("[".repeat(5000) + "]".repeat(5000));
     bodies.add("{\"a\":".repeat(3000) + "1" + "}".repeat(3000));
     return bodies;
@@ -106,6 +123,10 @@ class NoServerErrorTest {
   @Test
   @DisplayName("hostile query strings and paths")
   void hostileQueries() {
+    for (String query : List.of("limit=abc", "cursor=" + "A".repeat(300))) {
+      var response = api.get("/api/v1/reminders/pending?" + query, session);
+      assertThat(response.statusCode()).as(query + ": " + response.bodyAsString()).isBetween(200, 499);
+    }
     for (String query : List.of("limit=-1", "limit=99999999999999999999", "cursor=%00", "cursor=eyJ9", "q=%ff%fe",
       "dueBefore=yesterday", "tag=%00", "status=", "q=" + "x".repeat(5000), "limit=1&limit=2", "tag=a,b")) {
       var response = api.get("/api/v1/tasks?" + query, session);

@@ -122,6 +122,13 @@ public final class TestApi implements AutoCloseable {
     return createTask(session, new JsonObject().put("title", title));
   }
 
+  /** A problem+json answer with this status whose detail names what was wrong. */
+  public static void assertProblem(HttpResponse<Buffer> response, int status, String detailContains) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(response.bodyAsJsonObject().getString("detail")).containsIgnoringCase(detailContains);
+  }
+
   public RowSet<Row> query(String sql, Object... params) {
     return await(this.sql.preparedQuery(sql).execute(Tuple.from(params)));
   }

@@ -20,7 +20,7 @@ import java.util.UUID;
  * {@code POST /api/v1/tasks}, then through {@link TaskRepository#create} directly on a pool (the very transaction the
  * API runs, outbox event included), with the same closed-loop concurrency, and prints both, their ratio and a check
  * of the outbox contract. {@code backbone} runs the {@link BackboneBench} instead, {@code recurrence} the
- * {@link RecurrenceBench}. See {@link BenchOptions#USAGE}.
+ * {@link RecurrenceBench}, {@code reminders} the {@link RemindersBench}. See {@link BenchOptions#USAGE}.
  */
 public final class Bench {
 
@@ -58,6 +58,7 @@ public final class Bench {
       code = switch (options.benchmark()) {
         case BenchOptions.BACKBONE -> new BackboneBench(options, System.out).run();
         case BenchOptions.RECURRENCE -> new RecurrenceBench(options, System.out).run();
+        case BenchOptions.REMINDERS -> new RemindersBench(options, System.out).run();
         default -> new Bench(options, System.out).run();
       };
     } catch (Exception e) {

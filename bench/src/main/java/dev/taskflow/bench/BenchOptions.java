@@ -3,31 +3,37 @@ package dev.taskflow.bench;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /**
- * The harness's command line, parsed by hand: an optional benchmark name ({@code api}, the default, or
- * {@code backbone}), then options.
+ * The harness's command line, parsed by hand: an optional benchmark name ({@code api}, the default,
+ * {@code backbone} or {@code reminders}), then options.
  *
- * @param benchmark     {@link #API}, {@link #BACKBONE} or {@link #RECURRENCE}
+ * @param benchmark     {@link #API}, {@link #BACKBONE}, {@link #RECURRENCE} or {@link #REMINDERS}
  * @param connections   concurrent HTTP connections, and in-flight transactions in the database phase; for the
  *                      backbone, the writers' pool
  * @param seconds       length of each measured window
  * @param warmupSeconds length of each warm-up, not measured
  * @param rate          backbone: task writes started per second
- * @param users         backbone: users the writes are spread over
+ * @param users         backbone: users the writes are spread over; reminders: users the reminders belong to
  * @param url           a running server to drive; null means "start one in this process"
  * @param token         a bearer token for {@code url}
  * @param email         an account to log in with at {@code url}
  * @param password      its password
  * @param dbUrl         the database of the server at {@code url}, for the database phase and the outbox check
  * @param help          print the usage and stop
+ * @param reminderCount reminders: how many are due
+ * @param spreadSeconds reminders: the window they are due in
+ * @param instances     reminders: notifier verticles firing them
  */
 record BenchOptions(String benchmark, int connections, int seconds, int warmupSeconds, int rate, int users, URI url,
-                    String token, String email, String password, String dbUrl, boolean help) {
+                    String token, String email, String password, String dbUrl, boolean help, int reminderCount,
+                    int spreadSeconds, int instances) {
 
   static final String API = "api";
   static final String BACKBONE = "backbone";
   static final String RECURRENCE = "recurrence";
+  static final String REMINDERS = "reminders";
 
   /** The embedded PostgreSQL allows 200 connections; the API's own pool and the harness's checks need some. */
   static final int MAX_EMBEDDED_CONNECTIONS = 150;
@@ -35,6 +41,7 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
   static final String USAGE = """
     Usage: java -jar taskflow-bench.jar [api] [options]
            java -jar taskflow-bench.jar backbone [options]
+           java -jar taskflow-bench.jar reminders [options]
 
     api (the default) drives POST /api/v1/tasks over HTTP, then runs the same transaction (TaskRepository.create
     with its outbox event) directly on a connection pool, both closed-loop with the same concurrency, and compares
@@ -75,16 +82,30 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
       --connections N       the harness's pool (default 50)
       --seconds S / --warmup-seconds W   as above
 
+    reminders measures how late reminders fire, all in this process: a temporary embedded PostgreSQL (fsync and
+    synchronous commits on), a temporary embedded Kafka broker, the outbox relay, the audit verticle and
+    --instances notifier verticles on the one database. It schedules --reminders reminders due evenly within
+    --spread-seconds, starting 5 s after they are written, waits for them all, and prints the firing lateness
+    (fired_at - fire_at, and the firing transaction's commit - fire_at) and the delivery lateness (arrival on
+    notifications.user.<userId>, through Kafka), and checks that each fired, was published, logged and
+    delivered exactly once.
+
+      --reminders N         reminders due (default 10000)
+      --spread-seconds S    the window they are due in (default 60)
+      --instances I         notifier verticles sharing the work (default 2)
+      --users U             users the reminders belong to, one task each (default 100)
+
       --help                this text
 
     Exit code: 0 when every call succeeded and the checks hold (api: the outbox check; backbone: as many events
-    acknowledged and logged as were committed), 1 otherwise, 2 for bad arguments.
+    acknowledged and logged as were committed; reminders: each fired and delivered exactly once), 1 otherwise, 2
+    for bad arguments.
     """;
 
   static BenchOptions parse(String[] args) {
     String benchmark = API;
     int first = 0;
-    if (args.length > 0 && (API.equals(args[0]) || BACKBONE.equals(args[0]) || RECURRENCE.equals(args[0]))) {
+    if (args.length > 0 && List.of(API, BACKBONE, RECURRENCE, REMINDERS).contains(args[0])) {
       benchmark = args[0];
       first = 1;
     }
@@ -99,6 +120,9 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
     String password = null;
     String dbUrl = null;
     boolean help = false;
+    Integer reminders = null;
+    Integer spread = null;
+    Integer instances = null;
     for (int i = first; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -112,18 +136,27 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
         case "--email" -> email = value(args, ++i, arg);
         case "--password" -> password = value(args, ++i, arg);
         case "--db-url" -> dbUrl = databaseUrl(value(args, ++i, arg));
+        case "--reminders" -> reminders = number(args, ++i, arg, 1, 100_000);
+        case "--spread-seconds" -> spread = number(args, ++i, arg, 1, 3600);
+        case "--instances" -> instances = number(args, ++i, arg, 1, 8);
         case "--help", "-h" -> help = true;
         default -> throw new IllegalArgumentException("Unknown argument: " + arg);
       }
     }
     boolean api = API.equals(benchmark);
+    boolean remindersRun = REMINDERS.equals(benchmark);
     if (!api && (url != null || token != null || email != null || password != null || dbUrl != null)) {
       throw new IllegalArgumentException("--url, --token, --email, --password and --db-url are options of the api "
         + "benchmark; the " + benchmark + " benchmark runs self-contained");
     }
-    if (api && (rate != null || users != null)) {
-      throw new IllegalArgumentException("--rate and --users are options of the backbone and recurrence benchmarks: "
+    if ((rate != null && (api || remindersRun)) || (api && users != null)) {
+      throw new IllegalArgumentException("--rate is an option of the backbone and recurrence benchmarks, --users of "
+        + "those and the reminders one: "
         + "java -jar taskflow-bench.jar backbone --rate N --users U");
+    }
+    if (!remindersRun && (reminders != null || spread != null || instances != null)) {
+      throw new IllegalArgumentException("--reminders, --spread-seconds and --instances are options of the reminders "
+        + "benchmark: java -jar taskflow-bench.jar reminders --reminders N --spread-seconds S --instances I");
     }
     if (url == null && (token != null || email != null || password != null || dbUrl != null)) {
       throw new IllegalArgumentException("--token, --email, --password and --db-url go with --url; "
@@ -142,7 +175,8 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
     int defaultRate = RECURRENCE.equals(benchmark) ? 100 : 1000;
     int defaultUsers = RECURRENCE.equals(benchmark) ? 20 : 100;
     return new BenchOptions(benchmark, connections, seconds, warmup, rate == null ? defaultRate : rate,
-      users == null ? defaultUsers : users, url, token, email, password, dbUrl, help);
+      users == null ? defaultUsers : users, url, token, email, password, dbUrl, help, reminders == null ? 10_000 : reminders,
+      spread == null ? 60 : spread, instances == null ? 2 : instances);
   }
 
   boolean selfContained() {
@@ -151,6 +185,10 @@ record BenchOptions(String benchmark, int connections, int seconds, int warmupSe
 
   boolean backbone() {
     return BACKBONE.equals(benchmark);
+  }
+
+  boolean reminders() {
+    return REMINDERS.equals(benchmark);
   }
 
   private static String value(String[] args, int i, String flag) {

@@ -2,6 +2,7 @@ package dev.taskflow.bench;
 
 import dev.taskflow.api.ApiVerticle;
 import dev.taskflow.audit.AuditVerticle;
+import dev.taskflow.notifier.NotifierVerticle;
 import dev.taskflow.recurrence.RecurrenceVerticle;
 import dev.taskflow.core.config.TaskflowConfig;
 import dev.taskflow.core.db.Database;
@@ -102,6 +103,24 @@ final class LocalServer implements AutoCloseable {
   }
 
   /**
+   * The backbone of {@link #startBackbone} (the relay publishing as it is) and {@code notifiers} notifier verticles,
+   * each one instance with its own timer, consumers and pools, as separate processes would run them.
+   */
+  static LocalServer startReminders(int notifiers) throws Exception {
+    LocalServer local = startBackbone(UnaryOperator.identity());
+    try {
+      for (int i = 0; i < notifiers; i++) {
+        Await.result(local.vertx.deployVerticle(new NotifierVerticle(), new DeploymentOptions()
+          .setConfig(local.config)), DEPLOY_LIMIT);
+      }
+      return local;
+    } catch (Exception | Error e) {
+      local.close();
+      throw e;
+    }
+  }
+
+  /**
    * Starts PostgreSQL, migrates it and creates the Vert.x; answers the configuration, to add to. With
    * {@code commitTimestamps}, {@code track_commit_timestamp} is turned on, which takes a restart, so that
    * {@code pg_xact_commit_timestamp(xmin)} tells when each row committed.
@@ -125,6 +144,11 @@ final class LocalServer implements AutoCloseable {
 
   URI apiUrl() {
     return URI.create("http://127.0.0.1:" + config.getInteger("http.port"));
+  }
+
+  /** The Vert.x the verticles run on: its event bus is theirs. */
+  Vertx vertx() {
+    return vertx;
   }
 
   String dbUrl() {

@@ -135,7 +135,7 @@ final class RecurrenceBench {
         UUID user = users.get(j % users.size());
         batch.add(series.createTask(user, new SeriesRepository.TaskFields("Recurring " + j, "", "normal", List.of(),
             OffsetDateTime.parse("2026-01-01T14:00:00Z"), "America/New_York"),
-          new SeriesSpec("FREQ=DAILY", null, null, null, null), null));
+          new SeriesSpec("FREQ=DAILY", null, null, null, null), null, null));
       }
       for (int j = 0; j < batch.size(); j++) {
         JsonObject created = Await.result(batch.get(j), SETUP_LIMIT);

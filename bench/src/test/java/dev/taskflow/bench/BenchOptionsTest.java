@@ -54,6 +54,33 @@ class BenchOptionsTest {
   }
 
   @Test
+  @DisplayName("reminders runs the firing benchmark: 10,000 reminders due within 60 s, two notifiers, 100 users")
+  void reminders() {
+    BenchOptions defaults = BenchOptions.parse(new String[]{"reminders"});
+    BenchOptions tuned = BenchOptions.parse(new String[]{"reminders", "--reminders", "500", "--spread-seconds", "5",
+      "--instances", "3", "--users", "7"});
+
+    assertThat(defaults.reminders()).isTrue();
+    assertThat(defaults.backbone()).isFalse();
+    assertThat(defaults.reminderCount()).isEqualTo(10_000);
+    assertThat(defaults.spreadSeconds()).isEqualTo(60);
+    assertThat(defaults.instances()).isEqualTo(2);
+    assertThat(defaults.users()).isEqualTo(100);
+    assertThat(tuned.reminderCount()).isEqualTo(500);
+    assertThat(tuned.spreadSeconds()).isEqualTo(5);
+    assertThat(tuned.instances()).isEqualTo(3);
+    assertThat(tuned.users()).isEqualTo(7);
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"backbone", "--reminders", "5"}))
+      .hasMessageContaining("options of the reminders benchmark");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"reminders", "--rate", "5"}))
+      .hasMessageContaining("backbone");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"reminders", "--url", "http://localhost:8080"}))
+      .hasMessageContaining("reminders benchmark runs self-contained");
+    assertThatThrownBy(() -> BenchOptions.parse(new String[]{"reminders", "--instances", "9"}))
+      .hasMessageContaining("between 1 and 8");
+  }
+
+  @Test
   @DisplayName("Each benchmark refuses the other's options")
   void optionsBelongToTheirBenchmark() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[]{"--rate", "500"})).hasMessageContaining("backbone");

@@ -19,6 +19,7 @@ final class Verticles {
     // deployed in this order: consumers before the relay that feeds them, the API last
     CLASSES.put("audit", "dev.taskflow.audit.AuditVerticle");
     CLASSES.put("recurrence", "dev.taskflow.recurrence.RecurrenceVerticle");
+    CLASSES.put("notifier", "dev.taskflow.notifier.NotifierVerticle");
     CLASSES.put("relay", "dev.taskflow.core.outbox.RelayVerticle");
     CLASSES.put("api", "dev.taskflow.api.ApiVerticle");
   }

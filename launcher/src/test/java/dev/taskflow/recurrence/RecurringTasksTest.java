@@ -10,6 +10,7 @@ import dev.taskflow.core.outbox.RelayVerticle;
 import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.testing.TestDatabase;
 import dev.taskflow.core.transport.OutboxRecord;
+import dev.taskflow.notifier.NotifierVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -92,6 +93,8 @@ class RecurringTasksTest {
       .put("consumer.retry.initial.ms", 50L);
     vertx = TaskflowVertx.create();
     startRecurrence();
+    // the notifier gives each new instance the previous one's relative reminders
+    await(vertx.deployVerticle(new NotifierVerticle(), options()));
     await(vertx.deployVerticle(new RelayVerticle(), options()));
     await(vertx.deployVerticle(new ApiVerticle(), options()));
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
@@ -409,6 +412,53 @@ class RecurringTasksTest {
     assertThat(await(sql.preparedQuery("SELECT count(*) FROM outbox WHERE event->>'type' = "
       + "'taskflow.recurrence.spawned' AND event->'data'->>'seriesId' = $1").execute(Tuple.of(seriesId)))
       .iterator().next().getLong(0)).as("one spawned event per instance").isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a recurring task created with reminders: the next instance has the relative ones, timed from its due "
+    + "date; the absolute one stays with its instance")
+  void remindersCarryOver() throws InterruptedException {
+    String at = OffsetDateTime.now().plusDays(30).truncatedTo(ChronoUnit.SECONDS).toInstant().toString();
+    JsonObject body = new JsonObject().put("title", "Pay rent").put("recurrence", new JsonObject()
+        .put("rrule", "FREQ=MONTHLY;BYMONTHDAY=1").put("dtstart", "2030-01-01T09:00:00")
+        .put("timezone", "Europe/Paris"))
+      .put("reminders", new JsonArray().add(new JsonObject().put("offset", "-P1D"))
+        .add(new JsonObject().put("offset", "-PT30M")).add(new JsonObject().put("at", at)));
+    HttpResponse<Buffer> created = send(alice, HttpMethod.POST, "/api/v1/tasks", body);
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    JsonObject first = created.bodyAsJsonObject();
+    assertThat(first.getJsonArray("reminders")).hasSize(3);
+    assertThat(reminders(first)).extracting(r -> r.getString("fireAt")).containsExactlyInAnyOrder(
+      "2029-12-31T08:00:00Z", "2030-01-01T07:30:00Z", at);
+
+    complete(alice, first);
+    JsonObject second = waitForInstance(first.getString("seriesId"), 2);
+    assertThat(second.getString("dueAt")).isEqualTo("2030-02-01T08:00:00Z");
+    eventually(() -> reminders(second).size() == 2, "the inherited reminders");
+    assertThat(reminders(second)).extracting(r -> r.getString("offset") + " " + r.getString("fireAt"))
+      .containsExactlyInAnyOrder("-P1D 2030-01-31T08:00:00Z", "-PT30M 2030-02-01T07:30:00Z");
+  }
+
+  @Test
+  @DisplayName("making a task recurring from another start moves its relative reminders with the due date")
+  void recurrenceMovesReminders() {
+    HttpResponse<Buffer> created = send(alice, HttpMethod.POST, "/api/v1/tasks", new JsonObject().put("title", "Moved")
+      .put("dueAt", "2030-05-01T10:00:00Z").put("timezone", "UTC")
+      .put("reminders", new JsonArray().add(new JsonObject().put("offset", "-PT1H"))));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    JsonObject task = created.bodyAsJsonObject();
+    HttpResponse<Buffer> put = send(alice, HttpMethod.PUT, "/api/v1/tasks/" + task.getString("id") + "/recurrence",
+      new JsonObject().put("rrule", "FREQ=WEEKLY").put("dtstart", "2030-05-03T18:00:00"));
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(200);
+    assertThat(reminders(task)).singleElement()
+      .satisfies(r -> assertThat(r.getString("fireAt")).isEqualTo("2030-05-03T17:00:00Z"));
+  }
+
+  List<JsonObject> reminders(JsonObject task) {
+    HttpResponse<Buffer> response = send(alice, HttpMethod.GET, "/api/v1/tasks/" + task.getString("id") + "/reminders",
+      null);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject().getJsonArray("items").stream().map(JsonObject.class::cast).toList();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.taskflow.api.tasks;
 
 import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.api.http.ServiceCalls;
+import dev.taskflow.api.reminders.ReminderSpec;
 import dev.taskflow.core.event.Addresses;
 import dev.taskflow.core.tasks.Task;
 import io.vertx.core.Future;
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 import static dev.taskflow.api.http.Responses.body;
@@ -32,14 +34,18 @@ public final class RecurrenceHandlers {
     this.calls = calls;
   }
 
-  /** {@code POST /tasks} with {@code recurrence}: the task and its series are created in one transaction. */
-  void createTask(RoutingContext ctx, TaskDraft draft, JsonObject recurrence) {
+  /** {@code POST /tasks} with {@code recurrence}: the task, its series and reminders are created in one transaction. */
+  void createTask(RoutingContext ctx, TaskDraft draft, JsonObject recurrence, List<ReminderSpec> reminders) {
     JsonObject task = new JsonObject().put("title", draft.title()).put("description", draft.description())
       .put("priority", draft.priority()).put("tags", new JsonArray(draft.tags()))
       .put("dueAt", Task.instant(draft.dueAt())).put("timezone", draft.timezone());
-    respond(ctx, series(ctx, "create", new JsonObject().put("task", task).put("recurrence", recurrence))
+    respond(ctx, series(ctx, "create", new JsonObject().put("task", task).put("recurrence", recurrence)
+        .put("reminders", new JsonArray(reminders.stream().map(ReminderSpec::toJson).toList())))
       .compose(reply -> {
         JsonObject created = reply.getJsonObject("task");
+        if (!reminders.isEmpty()) {
+          created.put("reminders", reply.getJsonArray("reminders"));
+        }
         ctx.response().putHeader(HttpHeaders.LOCATION, "/api/v1/tasks/" + created.getString("id"))
           .putHeader(HttpHeaders.ETAG, "\"" + created.getInteger("version") + "\"");
         return json(ctx, 201, created);

@@ -3,6 +3,8 @@ package dev.taskflow.api.tasks;
 import dev.taskflow.core.tasks.Task;
 
 import dev.taskflow.api.accounts.CurrentUser;
+import dev.taskflow.api.reminders.ReminderSpec;
+import dev.taskflow.core.reminders.Reminder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -10,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
 import java.util.UUID;
 
 import static dev.taskflow.api.http.Responses.body;
@@ -32,16 +35,29 @@ public final class TaskHandlers {
     this.recurrence = recurrence;
   }
 
-  /** A task with {@code recurrence} is created by the recurrence service, together with its series. */
+  /**
+   * Creates a task with its reminders, all in one transaction; a task with {@code recurrence} is created by the
+   * recurrence service, together with its series and reminders (its due date then defaults to the series' start).
+   */
   public void createTask(RoutingContext ctx) {
     TaskDraft draft = TaskDraft.from(body(ctx));
-    if (body(ctx).getJsonObject("recurrence") != null) {
-      recurrence.createTask(ctx, draft, body(ctx).getJsonObject("recurrence"));
+    JsonArray reminders = body(ctx).getJsonArray("reminders");
+    JsonObject series = body(ctx).getJsonObject("recurrence");
+    boolean dated = draft.dueAt() != null || series != null && series.getString("dtstart") != null;
+    List<ReminderSpec> specs = ReminderSpec.list(reminders, dated);
+    if (series != null) {
+      recurrence.createTask(ctx, draft, series, specs);
       return;
     }
-    respond(ctx, tasks.create(CurrentUser.id(ctx), draft, correlationId(ctx)).compose(task -> {
+    respond(ctx, tasks.createWithReminders(CurrentUser.id(ctx), draft, specs, correlationId(ctx)).compose(created -> {
+      Task task = created.task();
       ctx.response().putHeader(HttpHeaders.LOCATION, "/api/v1/tasks/" + task.id());
-      return withTask(ctx, 201, task);
+      ctx.response().putHeader(HttpHeaders.ETAG, task.etag());
+      JsonObject body = task.toJson();
+      if (reminders != null) {
+        body.put("reminders", new JsonArray(created.reminders().stream().map(Reminder::toJson).toList()));
+      }
+      return json(ctx, 201, body);
     }));
   }
 
@@ -87,21 +103,21 @@ public final class TaskHandlers {
       .compose(v -> noContent(ctx)));
   }
 
-  private static Future<Void> withTask(RoutingContext ctx, int status, Task task) {
+  public static Future<Void> withTask(RoutingContext ctx, int status, Task task) {
     ctx.response().putHeader(HttpHeaders.ETAG, task.etag());
     return json(ctx, status, task.toJson());
   }
 
-  static UUID taskId(RoutingContext ctx) {
+  public static UUID taskId(RoutingContext ctx) {
     return UUID.fromString(validated(ctx).getPathParameters().get("id").getString());
   }
 
-  private static String ifMatch(RoutingContext ctx) {
+  public static String ifMatch(RoutingContext ctx) {
     return ctx.request().getHeader(HttpHeaders.IF_MATCH);
   }
 
   /** The caller's X-Correlation-Id when it is a sane token, else a fresh one; it travels in the event. */
-  static String correlationId(RoutingContext ctx) {
+  public static String correlationId(RoutingContext ctx) {
     String given = ctx.request().getHeader("X-Correlation-Id");
     if (given != null && given.length() <= 64 && given.matches("[A-Za-z0-9._:-]+")) {
       return given;

@@ -3,7 +3,11 @@ package dev.taskflow.api.tasks;
 import dev.taskflow.core.tasks.Task;
 
 import dev.taskflow.api.http.Problem;
+import dev.taskflow.api.reminders.ReminderSpec;
+import dev.taskflow.api.reminders.TaskReminders;
+import dev.taskflow.core.reminders.Reminder;
 import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.core.reminders.ReminderWriter;
 import dev.taskflow.core.outbox.OutboxWriter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -21,7 +25,9 @@ import java.util.UUID;
 
 /**
  * The tasks of a user. Every change and its one outbox event commit in the same transaction; a call that changes
- * nothing (completing a completed task, an empty patch) writes no event.
+ * nothing (completing a completed task, an empty patch) writes no event. The task's reminders follow in the same
+ * transaction ({@link TaskReminders}): they move with the due date, completing or deleting cancels them, reopening
+ * restores those still ahead.
  */
 public final class TaskRepository {
 
@@ -42,12 +48,23 @@ public final class TaskRepository {
     this.outbox = outbox;
   }
 
+  /** A new task and the reminders it was created with. */
+  public record Created(Task task, List<Reminder> reminders) {
+  }
+
   public Future<Task> create(UUID userId, TaskDraft draft, String correlationId) {
+    return createWithReminders(userId, draft, List.of(), correlationId).map(Created::task);
+  }
+
+  /** Creates a task and its reminders in one transaction: all of them or nothing. */
+  public Future<Created> createWithReminders(UUID userId, TaskDraft draft, List<ReminderSpec> reminders,
+                                             String correlationId) {
     return pool.withTransaction(tx -> tx.preparedQuery(TaskSql.INSERT)
       .execute(Tuple.from(new Object[]{UUID.randomUUID(), userId, draft.title(), draft.description(),
         draft.priority(), draft.tags().toArray(String[]::new), draft.dueAt(), draft.timezone()}))
       .map(rows -> Task.from(rows.iterator().next()))
-      .compose(task -> emit(tx, task, EventTypes.TASK_CREATED, correlationId, null)));
+      .compose(task -> TaskReminders.add(tx, task, reminders)
+        .compose(added -> emit(tx, task, EventTypes.TASK_CREATED, correlationId, null).map(new Created(task, added)))));
   }
 
   public Future<Task> find(UUID userId, UUID id) {
@@ -96,6 +113,8 @@ public final class TaskRepository {
         return Future.succeededFuture(current);
       }
       return write(tx, current, title, description, priority, tags, dueAt, timezone, current.status())
+        .compose(task -> changes.containsKey("dueAt") || changes.containsKey("timezone")
+          ? ReminderWriter.moveRelative(tx, task).map(task) : Future.succeededFuture(task))
         .compose(task -> emit(tx, task, EventTypes.TASK_UPDATED, correlationId, changes));
     }));
   }
@@ -110,6 +129,7 @@ public final class TaskRepository {
 
   public Future<Void> delete(UUID userId, UUID id, String ifMatch, String correlationId) {
     return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch)
+      .compose(task -> TaskReminders.deleted(tx, task).map(task))
       .compose(task -> tx.preparedQuery(TaskSql.DELETE).execute(Tuple.of(id, userId))
         .compose(rows -> emit(tx, task, EventTypes.TASK_DELETED, correlationId, null)))
       .mapEmpty());
@@ -122,6 +142,7 @@ public final class TaskRepository {
       }
       return write(tx, current, current.title(), current.description(), current.priority(), current.tags(),
         current.dueAt(), current.timezone(), status)
+        .compose(task -> TaskReminders.statusChanged(tx, task).map(task))
         .compose(task -> emit(tx, task, eventType, correlationId, null));
     }));
   }

@@ -2,6 +2,8 @@ package dev.taskflow.recurrence.series;
 
 import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.outbox.OutboxWriter;
+import dev.taskflow.core.reminders.ReminderOffset;
+import dev.taskflow.core.reminders.ReminderWriter;
 import dev.taskflow.core.tasks.Task;
 import dev.taskflow.recurrence.rule.Recurrence;
 import io.vertx.core.Future;
@@ -55,8 +57,12 @@ public final class SeriesRepository {
     this.outbox = outbox;
   }
 
-  /** Creates a task and its series in one transaction; the one event is the task's creation. */
-  public Future<JsonObject> createTask(UUID userId, TaskFields fields, SeriesSpec spec, String correlationId) {
+  /**
+   * Creates a task, its series and its reminders ({@code [{at} | {offset}]}, checked by the API) in one transaction; the
+   * one event is the task's creation.
+   */
+  public Future<JsonObject> createTask(UUID userId, TaskFields fields, SeriesSpec spec, JsonArray reminders,
+                                       String correlationId) {
     Recurrence recurrence = spec.resolve(fields.dueAt(), fields.timezone());
     OffsetDateTime start = recurrence.zoned(recurrence.start()).toOffsetDateTime();
     JsonObject template = new JsonObject().put("title", fields.title()).put("description", fields.description())
@@ -68,10 +74,29 @@ public final class SeriesRepository {
         .compose(rows -> {
           Task task = Task.from(rows.iterator().next());
           JsonObject seriesJson = series.toJson(task.id());
-          return outbox.append(tx, userId, EventTypes.TASK_CREATED, task.id().toString(), correlationId,
-              new JsonObject().put("task", task.toJson()).put("recurrence", seriesJson))
-            .map(v -> new JsonObject().put("task", task.toJson()).put("series", seriesJson));
+          return addReminders(tx, task, reminders)
+            .compose(added -> outbox.append(tx, userId, EventTypes.TASK_CREATED, task.id().toString(), correlationId,
+                new JsonObject().put("task", task.toJson()).put("recurrence", seriesJson))
+              .map(v -> new JsonObject().put("task", task.toJson()).put("series", seriesJson)
+                .put("reminders", added)));
         })));
+  }
+
+  private static Future<JsonArray> addReminders(SqlConnection tx, Task task, JsonArray reminders) {
+    JsonArray added = new JsonArray();
+    Future<Void> chain = Future.succeededFuture();
+    for (Object item : reminders == null ? new JsonArray() : reminders) {
+      JsonObject reminder = (JsonObject) item;
+      OffsetDateTime at = reminder.getString("at") == null ? null : OffsetDateTime.parse(reminder.getString("at"));
+      ReminderOffset offset = reminder.getString("offset") == null ? null
+        : ReminderOffset.parse(reminder.getString("offset"));
+      chain = chain.compose(v -> ReminderWriter.insert(tx, task, at, offset, null)
+        .map(inserted -> {
+          inserted.ifPresent(r -> added.add(r.toJson()));
+          return null;
+        }));
+    }
+    return chain.map(added);
   }
 
   /** {@code PUT /tasks/{id}/recurrence}. */
@@ -88,6 +113,9 @@ public final class SeriesRepository {
             .execute(Tuple.of(taskId, userId, series.id(), start, recurrence.zone().getId()))
             .compose(rows -> {
               Task attached = Task.from(rows.iterator().next());
+              return ReminderWriter.moveRelative(tx, attached).map(attached);
+            })
+            .compose(attached -> {
               JsonObject seriesJson = series.toJson(taskId);
               JsonObject changes = new JsonObject().put("recurrence", new JsonObject()
                 .put("old", old.map(s -> s.toJson(taskId)).orElse(null)).put("new", seriesJson));

@@ -23,7 +23,7 @@ import java.util.UUID;
  *   <li>{@code recurrence.preview}: {@code {rrule, dtstart, timezone, count, exdates?}} →
  *       {@code {occurrences: [local date-times]}}, computed on a worker thread.</li>
  *   <li>{@code recurrence.series}: {@code {action, userId, ...}} with action {@code create} ({@code task},
- *       {@code recurrence}), {@code set} ({@code taskId}, {@code recurrence}), {@code stop}, {@code skip}
+ *       {@code recurrence}, {@code reminders}), {@code set} ({@code taskId}, {@code recurrence}), {@code stop}, {@code skip}
  *       ({@code taskId}) or {@code list} ({@code limit}, {@code afterCreated?}, {@code afterId?}).</li>
  * </ul>
  */
@@ -73,7 +73,7 @@ public final class SeriesService {
     String correlationId = body.getString("correlationId");
     return switch (String.valueOf(body.getString("action"))) {
       case "create" -> series.createTask(userId, SeriesRepository.TaskFields.from(body.getJsonObject("task")),
-        SeriesSpec.from(body.getJsonObject("recurrence")), correlationId);
+        SeriesSpec.from(body.getJsonObject("recurrence")), body.getJsonArray("reminders"), correlationId);
       case "set" -> series.set(userId, taskId(body), SeriesSpec.from(body.getJsonObject("recurrence")), correlationId);
       case "stop" -> series.stop(userId, taskId(body), correlationId);
       case "skip" -> series.skip(userId, taskId(body), correlationId);

@@ -1,0 +1,54 @@
+package dev.taskflow.api.reminders;
+
+import dev.taskflow.core.reminders.Reminder;
+import dev.taskflow.core.tasks.Task;
+
+/** The SQL of the reminder endpoints and of the reminders' part of task changes. Every statement is scoped to a user. */
+final class ReminderSql {
+
+  static final String COLUMNS = Reminder.COLUMNS;
+
+  static final String TASK_FOR_UPDATE = "SELECT " + Task.COLUMNS + " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE";
+
+  static final String TASK_EXISTS = "SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2";
+
+  static final String COUNT_OF_TASK = "SELECT count(*) FROM reminders WHERE task_id = $1 AND user_id = $2";
+
+  static final String OF_TASK = "SELECT " + COLUMNS + """
+      FROM reminders
+     WHERE task_id = $1 AND user_id = $2
+     ORDER BY fire_at NULLS LAST, created_at, id
+    """;
+
+  static final String DELETE = "DELETE FROM reminders WHERE id = $1 AND task_id = $2 AND user_id = $3";
+
+  /** The user's scheduled reminders, soonest first, keyset-paged on (fire_at, id). */
+  static final String PENDING = "SELECT " + COLUMNS + """
+      FROM reminders
+     WHERE user_id = $1 AND state = 'pending' AND fire_at IS NOT NULL
+       AND ($2::timestamptz IS NULL OR (fire_at, id) > ($2, $3::uuid))
+     ORDER BY fire_at, id
+     LIMIT $4
+    """;
+
+  static final String BY_ID = "SELECT " + COLUMNS + " FROM reminders WHERE id = $1 AND user_id = $2";
+
+  /** Read first, then the task locked, then this: a reminder no longer fired by now is not changed (no row). */
+  static final String SNOOZE = """
+    UPDATE reminders SET state = 'pending', fire_at = $2, fired_at = NULL, fired_by = NULL, snoozes = snoozes + 1
+     WHERE id = $1 AND state = 'fired'
+    RETURNING""" + " " + COLUMNS;
+
+  /** Completing or deleting a task cancels its pending reminders. */
+  static final String CANCEL_PENDING = """
+    UPDATE reminders SET state = 'cancelled' WHERE task_id = $1 AND state = 'pending'
+    """;
+
+  /** Reopening a task restores its cancelled reminders that are still ahead. */
+  static final String RESTORE = """
+    UPDATE reminders SET state = 'pending' WHERE task_id = $1 AND state = 'cancelled' AND fire_at > now()
+    """;
+
+  private ReminderSql() {
+  }
+}

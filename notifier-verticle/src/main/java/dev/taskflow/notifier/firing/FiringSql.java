@@ -1,0 +1,43 @@
+package dev.taskflow.notifier.firing;
+
+import dev.taskflow.core.reminders.Reminder;
+import dev.taskflow.core.tasks.Task;
+
+/** The SQL of firing reminders. Times are the database's ({@code clock_timestamp()}), whatever the local clock says. */
+final class FiringSql {
+
+  /** Milliseconds until the earliest pending reminder is due (negative when it is overdue), NULL when none is. */
+  static final String NEXT_DUE = """
+    SELECT ceil(extract(epoch FROM min(fire_at) - clock_timestamp()) * 1000)::int8
+      FROM reminders
+     WHERE state = 'pending' AND fire_at IS NOT NULL
+    """;
+
+  /**
+   * Claims the due reminders, earliest first. SKIP LOCKED lets several notifiers share the work: a reminder another
+   * one has claimed is passed over, and one it fired meanwhile no longer matches {@code state = 'pending'} when its
+   * row is re-checked, so each reminder is claimed by one transaction only.
+   */
+  static final String CLAIM = "SELECT " + Reminder.COLUMNS + """
+
+      FROM reminders
+     WHERE state = 'pending' AND fire_at <= clock_timestamp()
+     ORDER BY fire_at
+     LIMIT $1
+       FOR UPDATE SKIP LOCKED
+    """;
+
+  /** The claimed reminders' tasks, as they are now (not locked: see {@link ReminderFiring}). */
+  static final String TASKS = "SELECT " + Task.COLUMNS + " FROM tasks WHERE id = ANY($1)";
+
+  static final String FIRE = """
+    UPDATE reminders SET state = 'fired', fired_at = clock_timestamp(), fired_by = $2
+     WHERE id = ANY($1)
+    RETURNING""" + " " + Reminder.COLUMNS;
+
+  /** A reminder whose task was completed or deleted by a writer that did not cancel it does not fire. */
+  static final String CANCEL = "UPDATE reminders SET state = 'cancelled' WHERE id = ANY($1)";
+
+  private FiringSql() {
+  }
+}

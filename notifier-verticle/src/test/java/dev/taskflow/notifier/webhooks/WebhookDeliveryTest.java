@@ -1,0 +1,219 @@
+package dev.taskflow.notifier.webhooks;
+
+import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.core.event.TaskflowEvent;
+import dev.taskflow.core.outbox.OutboxWriter;
+import dev.taskflow.core.outbox.RelayVerticle;
+import dev.taskflow.core.kafka.TestKafka;
+import dev.taskflow.core.testing.TestDatabase;
+import dev.taskflow.notifier.NotifierFixture;
+import dev.taskflow.notifier.delivery.DeliveryVerticle;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.taskflow.core.kafka.TestKafka.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Webhooks end to end in one process: an event written to the outbox reaches the notifier's consumer, which queues
+ * it for the user's webhooks, and the dispatcher POSTs it to a local HTTP receiver that answers as each test needs.
+ */
+@DisplayName("Webhook deliveries")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebhookDeliveryTest {
+
+  @RegisterExtension
+  static TestDatabase db = new TestDatabase();
+
+  /** What a receiver saw: the request's headers and body. */
+  record Request(MultiMap headers, Buffer body) {
+  }
+
+  NotifierFixture fixture;
+  HttpServer receiver;
+  final Map<String, Queue<Request>> requests = new ConcurrentHashMap<>();
+  final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+  final AtomicInteger slowOpen = new AtomicInteger();
+  final AtomicInteger slowMostOpen = new AtomicInteger();
+
+  @BeforeAll
+  void start() {
+    fixture = new NotifierFixture(db, new JsonObject()
+      .put("webhooks.attempts", 3)
+      .put("webhooks.backoff.initial.ms", 100L)
+      .put("webhooks.backoff.max.ms", 400L)
+      .put("webhooks.timeout.ms", 1500L)
+      .put("webhooks.per.webhook", 2));
+    receiver = TestKafka.await(fixture.vertx.createHttpServer().requestHandler(this::receive)
+      .listen(0, "127.0.0.1"));
+    fixture.deploy(new RelayVerticle());
+    fixture.deploy(new DeliveryVerticle());
+    fixture.deploy(new WebhookVerticle());
+  }
+
+  @AfterAll
+  void stop() {
+    fixture.close();
+  }
+
+  /** {@code /ok} answers 200; {@code /flaky} 500 twice, then 200; {@code /down} always 503; {@code /slow} never. */
+  private void receive(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      String path = request.path();
+      requests.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>()).add(new Request(request.headers(), body));
+      int n = answers.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      switch (path) {
+        case "/flaky" -> request.response().setStatusCode(n <= 2 ? 500 : 200).end();
+        case "/down" -> request.response().setStatusCode(503).end();
+        case "/slow" -> {
+          slowMostOpen.accumulateAndGet(slowOpen.incrementAndGet(), Math::max);
+          request.connection().closeHandler(v -> slowOpen.decrementAndGet());
+        }
+        default -> request.response().setStatusCode(200).end("thanks");
+      }
+    });
+  }
+
+  private String url(String path) {
+    return "http://127.0.0.1:" + receiver.actualPort() + path;
+  }
+
+  private UUID webhook(UUID user, String path, String secret, String... events) {
+    UUID id = UUID.randomUUID();
+    fixture.query("INSERT INTO webhooks (id, user_id, url, events, secret) VALUES ($1, $2, $3, $4, $5)", id, user,
+      url(path), events.length == 0 ? new String[]{EventTypes.REMINDER_TRIGGERED} : events, secret);
+    return id;
+  }
+
+  private TaskflowEvent fired(UUID user) {
+    JsonObject data = new JsonObject().put("task", new JsonObject().put("id", UUID.randomUUID().toString()))
+      .put("reminder", new JsonObject().put("id", UUID.randomUUID().toString()))
+      .put("fireAt", Instant.now().toString()).put("firedAt", Instant.now().toString()).put("late", false);
+    return TestKafka.await(fixture.sql.withTransaction(tx -> new OutboxWriter("notifier")
+      .append(tx, user, EventTypes.REMINDER_TRIGGERED, UUID.randomUUID().toString(), null, data)));
+  }
+
+  private Row delivery(UUID webhook) {
+    return fixture.query("SELECT * FROM webhook_deliveries WHERE webhook_id = $1", webhook).iterator().next();
+  }
+
+  private List<Row> attempts(UUID webhook) {
+    List<Row> attempts = new ArrayList<>();
+    fixture.query("SELECT a.* FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id "
+      + "WHERE d.webhook_id = $1 ORDER BY a.attempt", webhook).forEach(attempts::add);
+    return attempts;
+  }
+
+  private String finalState(UUID webhook) {
+    waitUntil("the delivery to finish", () -> fixture.count("SELECT count(*) FROM webhook_deliveries "
+      + "WHERE webhook_id = $1 AND state <> 'pending'", webhook) == 1);
+    return delivery(webhook).getString("state");
+  }
+
+  @Test
+  @DisplayName("a delivery carries the CloudEvent with a signature the receiver can verify with the secret")
+  void signed() {
+    UUID user = fixture.user();
+    String secret = "whsec_" + UUID.randomUUID();
+    UUID webhook = webhook(user, "/ok", secret);
+    UUID other = webhook(user, "/ok", "whsec_other", EventTypes.TASK_DELETED);
+
+    TaskflowEvent event = fired(user);
+
+    assertThat(finalState(webhook)).isEqualTo("delivered");
+    Request request = requests.get("/ok").stream()
+      .filter(r -> webhook.toString().equals(r.headers().get("Taskflow-Webhook-Id"))).findFirst().orElseThrow();
+    assertThat(request.headers().get("Content-Type")).isEqualTo("application/cloudevents+json");
+    assertThat(request.headers().get("Taskflow-Delivery-Attempt")).isEqualTo("1");
+    JsonObject body = request.body().toJsonObject();
+    assertThat(body.getString("id")).isEqualTo(event.id().toString());
+    assertThat(body.getString("type")).isEqualTo(EventTypes.REMINDER_TRIGGERED);
+    String signature = request.headers().get(WebhookSignature.HEADER);
+    assertThat(signature).matches("t=\\d+,v1=[0-9a-f]{64}");
+    long now = Instant.now().getEpochSecond();
+    assertThat(WebhookSignature.verify(secret, signature, request.body(), now, 300)).isTrue();
+    assertThat(WebhookSignature.verify("whsec_wrong", signature, request.body(), now, 300)).isFalse();
+    assertThat(WebhookSignature.verify(secret, signature, Buffer.buffer(body.put("late", true).encode()), now, 300))
+      .isFalse();
+    assertThat(attempts(webhook)).singleElement().satisfies(a -> assertThat(a.getInteger("status")).isEqualTo(200));
+    assertThat(fixture.count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1", other))
+      .as("a webhook that did not ask for reminders").isZero();
+  }
+
+  @Test
+  @DisplayName("a receiver answering 500 twice then 200 gets three attempts, each recorded, and no more")
+  void retried() {
+    UUID user = fixture.user();
+    UUID webhook = webhook(user, "/flaky", "whsec_flaky");
+
+    fired(user);
+
+    assertThat(finalState(webhook)).isEqualTo("delivered");
+    assertThat(attempts(webhook)).extracting(a -> a.getInteger("status")).containsExactly(500, 500, 200);
+    assertThat(attempts(webhook)).extracting(a -> a.getString("error")).containsExactly("HTTP 500 Internal Server Error",
+      "HTTP 500 Internal Server Error", null);
+    assertThat(delivery(webhook).getInteger("attempts")).isEqualTo(3);
+    assertThat(requests.get("/flaky")).extracting(r -> r.headers().get("Taskflow-Delivery-Attempt"))
+      .containsExactly("1", "2", "3");
+    // longer than any backoff: a fourth attempt would have come by now
+    NotifierFixture.sleep(1_000);
+    assertThat(answers.get("/flaky").get()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("a receiver that keeps failing gets the configured attempts, then the delivery is marked failed")
+  void givesUp() {
+    UUID user = fixture.user();
+    UUID webhook = webhook(user, "/down", "whsec_down");
+
+    fired(user);
+
+    assertThat(finalState(webhook)).isEqualTo("failed");
+    assertThat(attempts(webhook)).hasSize(3).allMatch(a -> a.getInteger("status") == 503);
+    assertThat(delivery(webhook).getOffsetDateTime("finished_at")).isNotNull();
+  }
+
+  @Test
+  @DisplayName("a receiver that never answers holds two slots until its timeout, and delays no one else's delivery")
+  void slowReceiver() {
+    UUID slowUser = fixture.user();
+    UUID slow = webhook(slowUser, "/slow", "whsec_slow");
+    for (int i = 0; i < 5; i++) {
+      fired(slowUser);
+    }
+    waitUntil("the slow receiver to hold requests", () -> slowOpen.get() == 2);
+
+    UUID user = fixture.user();
+    UUID fast = webhook(user, "/ok", "whsec_fast");
+    fired(user);
+
+    assertThat(finalState(fast)).isEqualTo("delivered");
+    assertThat(attempts(slow)).as("the slow webhook's attempts finished so far").isEmpty();
+    waitUntil("the slow webhook's first attempts to time out", () -> attempts(slow).size() >= 2);
+    assertThat(attempts(slow)).allSatisfy(a -> {
+      assertThat(a.getInteger("status")).isNull();
+      assertThat(a.getString("error")).containsIgnoringCase("timeout");
+    });
+    assertThat(slowMostOpen.get()).as("requests open at once at the slow receiver").isEqualTo(2);
+  }
+}
