@@ -2,13 +2,9 @@ package dev.taskflow.browser;
 
 import dev.taskflow.api.ApiVerticle;
 import dev.taskflow.audit.AuditVerticle;
-import dev.taskflow.core.db.Database;
-import dev.taskflow.core.event.Addresses;
-import dev.taskflow.core.event.EventTypes;
-import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.kafka.TestKafka;
-import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.outbox.RelayVerticle;
+import dev.taskflow.notifier.NotifierVerticle;
 import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.testing.TestDatabase;
 import dev.taskflow.recurrence.RecurrenceVerticle;
@@ -22,7 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +46,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,7 +76,6 @@ class WebUiTest {
   Vertx vertx;
   JsonObject config;
   WebClient http;
-  Pool sql;
   final List<String> deployments = new ArrayList<>();
 
   /** Ada's browser with two tabs, and Bob's. */
@@ -105,7 +98,6 @@ class WebUiTest {
     startServer();
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
       .setDefaultPort(config.getInteger("http.port")));
-    sql = Database.pool(vertx, db.settings());
     ada = new Browser(baseUrl(), 1280, 900);
   }
 
@@ -124,6 +116,7 @@ class WebUiTest {
     DeploymentOptions options = new DeploymentOptions().setConfig(config);
     deployments.add(await(vertx.deployVerticle(new AuditVerticle(), options)));
     deployments.add(await(vertx.deployVerticle(new RecurrenceVerticle(), options)));
+    deployments.add(await(vertx.deployVerticle(new NotifierVerticle(), options)));
     deployments.add(await(vertx.deployVerticle(new RelayVerticle(), options)));
     deployments.add(await(vertx.deployVerticle(new ApiVerticle(), options)));
   }
@@ -631,11 +624,12 @@ class WebUiTest {
   void reminderToast() {
     JsonObject adaSession = session(ada);
     String token = adaSession.getString("token");
-    UUID adaId = UUID.fromString(adaSession.getJsonObject("user").getString("id"));
     ada.switchTo(first);
     String taskId = row(ada, "Call the plumber about the leak").getAttribute("data-task-id");
-    JsonObject task = send(token, HttpMethod.GET, "/api/v1/tasks/" + taskId, null).bodyAsJsonObject();
-    fireReminder(adaId, task);
+    // a real reminder, two seconds ahead: the notifier fires it and delivers it on notifications.user.<id>
+    var reminder = send(token, HttpMethod.POST, "/api/v1/tasks/" + taskId + "/reminders",
+      new JsonObject().put("at", Instant.now().plusSeconds(2).toString()));
+    assertThat(reminder.statusCode()).as(reminder.bodyAsString()).isEqualTo(201);
 
     WebElement toast = ada.waitFor(".toast.reminder");
     assertThat(toast.getText()).contains("Reminder: Call the plumber about the leak", "Due");
@@ -649,24 +643,6 @@ class WebUiTest {
     ada.switchTo(first);
     toast.findElement(By.cssSelector("button[aria-label^='Dismiss']")).sendKeys(Keys.ENTER);
     ada.waitUntil("the toast to go", "return document.querySelectorAll('.toast.reminder').length === 0");
-  }
-
-  /**
-   * Fires a reminder the way the notifier does (issue 5, being built on another branch): the
-   * {@code taskflow.reminder.triggered} event goes into the outbox with the user's next sequence (so it reaches the
-   * {@code reminders} topic and the audit log), and is published on {@code notifications.user.<id>}, where the bridge
-   * hands it to the user's tabs. Once the notifier is merged this becomes a real reminder due in a second.
-   */
-  void fireReminder(UUID userId, JsonObject task) {
-    Instant firedAt = Instant.now();
-    JsonObject reminder = new JsonObject().put("id", UUID.randomUUID().toString()).put("taskId", task.getString("id"))
-      .put("at", null).put("offset", "-PT30M").put("fireAt", firedAt.toString()).put("state", "fired")
-      .put("firedAt", firedAt.toString()).put("snoozes", 0).put("createdAt", firedAt.minusSeconds(60).toString());
-    JsonObject data = new JsonObject().put("task", task).put("reminder", reminder)
-      .put("fireAt", firedAt.toString()).put("firedAt", firedAt.toString()).put("late", false);
-    TaskflowEvent event = await(sql.withTransaction(tx -> new OutboxWriter("notifier")
-      .append(tx, userId, EventTypes.REMINDER_TRIGGERED, task.getString("id"), null, data)));
-    vertx.eventBus().publish(Addresses.notificationsOf(userId), event.toJson());
   }
 
   @Test
