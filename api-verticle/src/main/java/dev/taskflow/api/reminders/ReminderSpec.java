@@ -46,7 +46,8 @@ public record ReminderSpec(OffsetDateTime at, ReminderOffset offset) {
     if (!at.isAfter(OffsetDateTime.now())) {
       throw Problem.badRequest(field + ".at must be in the future; " + json.getString("at") + " has passed.");
     }
-    return new ReminderSpec(at, null);
+    // in UTC, so the same instant written with two offsets is one reminder (and caught as a repeat)
+    return new ReminderSpec(at.withOffsetSameInstant(java.time.ZoneOffset.UTC), null);
   }
 
   /**

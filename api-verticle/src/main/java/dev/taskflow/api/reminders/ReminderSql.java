@@ -44,9 +44,13 @@ final class ReminderSql {
     UPDATE reminders SET state = 'cancelled' WHERE task_id = $1 AND state = 'pending'
     """;
 
-  /** Reopening a task restores its cancelled reminders that are still ahead. */
+  /**
+   * Reopening a task restores its cancelled reminders that are still ahead, and its relative ones that wait for a due
+   * date (no time yet): they are scheduled when the task gets one.
+   */
   static final String RESTORE = """
-    UPDATE reminders SET state = 'pending' WHERE task_id = $1 AND state = 'cancelled' AND fire_at > now()
+    UPDATE reminders SET state = 'pending'
+     WHERE task_id = $1 AND state = 'cancelled' AND (fire_at > now() OR (fire_at IS NULL AND due_offset IS NOT NULL))
     """;
 
   private ReminderSql() {

@@ -287,6 +287,26 @@ class RemindersApiTest {
     }
 
     @Test
+    @DisplayName("a relative reminder waiting for a due date survives completing and reopening, and is scheduled when "
+      + "the task gets one")
+    void unscheduledSurvivesReopen() {
+      JsonObject task = task(ada, inHours(24), offset("-PT1H"));
+      String id = task.getString("id");
+      assertThat(put("/api/v1/tasks/" + id + "/due", ada, new JsonObject().putNull("dueAt")).statusCode())
+        .isEqualTo(200);
+      assertThat(api.post("/api/v1/tasks/" + id + "/complete", ada, null).statusCode()).isEqualTo(200);
+      assertThat(api.post("/api/v1/tasks/" + id + "/reopen", ada, null).statusCode()).isEqualTo(200);
+      assertThat(reminder(ada, id, "offset", "-PT1H").getString("state")).isEqualTo("pending");
+
+      String due = inHours(48);
+      assertThat(put("/api/v1/tasks/" + id + "/due", ada, new JsonObject().put("dueAt", due)).statusCode())
+        .isEqualTo(200);
+      JsonObject scheduled = reminder(ada, id, "offset", "-PT1H");
+      assertThat(scheduled.getString("state")).isEqualTo("pending");
+      assertThat(instant(scheduled, "fireAt")).isEqualTo(Instant.parse(due).minusSeconds(3600));
+    }
+
+    @Test
     @DisplayName("deleting cancels its reminders; they leave the pending list and the task's list is a 404")
     void delete() {
       JsonObject task = task(ada, inHours(24), offset("-PT1H"), at(inHours(3)));

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -16,8 +17,9 @@ import java.util.function.Predicate;
  * effect again. The transport commits the offset (or answers the delivery) only after this future succeeds, so a crash
  * in between means a redelivery, which lands here as a no-op.
  *
- * <p>A batch of a partition's consecutive events runs in one transaction, in order: one commit (one WAL flush) for the
- * lot instead of one per event, which is what lets a consumer keep up with the writers.
+ * <p>A batch of a partition's consecutive events runs in one transaction: one commit (one WAL flush) for the lot
+ * instead of one per event, which is what lets a consumer keep up with the writers. Each user's events keep their
+ * order; the users are taken in UUID order (see {@link #handleBatch}).
  */
 public final class IdempotentConsumer implements BatchEventHandler {
 
@@ -55,7 +57,10 @@ public final class IdempotentConsumer implements BatchEventHandler {
 
   @Override
   public Future<Void> handleBatch(List<TaskflowEvent> events) {
-    List<TaskflowEvent> wanted = events.stream().filter(relevant).toList();
+    // one user's events keep their order; users go in UUID order, the order every transaction that writes for
+    // several users takes their rows in (the notifier's firing too), so two such transactions never deadlock
+    List<TaskflowEvent> wanted = events.stream().filter(relevant)
+      .sorted(Comparator.comparing(TaskflowEvent::userId)).toList();
     if (wanted.isEmpty()) {
       return Future.succeededFuture();
     }

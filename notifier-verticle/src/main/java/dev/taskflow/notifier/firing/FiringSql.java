@@ -16,12 +16,13 @@ final class FiringSql {
   /**
    * Claims the due reminders, earliest first. SKIP LOCKED lets several notifiers share the work: a reminder another
    * one has claimed is passed over, and one it fired meanwhile no longer matches {@code state = 'pending'} when its
-   * row is re-checked, so each reminder is claimed by one transaction only.
+   * row is re-checked, so each reminder is claimed by one transaction only. The time is a sub-select, evaluated once,
+   * so the partial index on pending reminders' {@code fire_at} bounds the scan (a bare volatile function cannot).
    */
   static final String CLAIM = "SELECT " + Reminder.COLUMNS + """
 
       FROM reminders
-     WHERE state = 'pending' AND fire_at <= clock_timestamp()
+     WHERE state = 'pending' AND fire_at <= (SELECT clock_timestamp())
      ORDER BY fire_at
      LIMIT $1
        FOR UPDATE SKIP LOCKED

@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
 /**
@@ -86,9 +87,24 @@ public final class WebhookDispatcher {
     OffsetDateTime started = OffsetDateTime.now(ZoneOffset.UTC);
     long startNanos = System.nanoTime();
     Buffer body = delivery.event().toBuffer();
-    Future<HttpResponse<Void>> response;
+    Future<HttpResponse<Void>> response = delivery.attempt() > settings.webhookRetry().attempts()
+      // a notifier stopped during the last attempt and its lease ran out: the budget is spent, nothing is sent
+      ? Future.failedFuture("no attempts left (a notifier stopped during the last one)")
+      : post(delivery, started, body);
+    response
+      .transform(result -> record(delivery, result, started, (System.nanoTime() - startNanos) / 1_000_000))
+      .onFailure(e -> LOG.warn("Webhook delivery {}: attempt {} could not be recorded (it will be retried when its "
+        + "lease runs out): {}", delivery.id(), delivery.attempt(), e.toString()))
+      .onComplete(done -> {
+        inFlight--;
+        afterAttempt.run();
+      });
+  }
+
+  /** One attempt, with a hard deadline well inside the lease. */
+  private Future<HttpResponse<Void>> post(Delivery delivery, OffsetDateTime started, Buffer body) {
     try {
-      response = client.postAbs(delivery.url())
+      return client.postAbs(delivery.url())
         .connectTimeout(settings.webhookTimeout().toMillis())
         .idleTimeout(settings.webhookTimeout().toMillis())
         .followRedirects(false)
@@ -98,18 +114,12 @@ public final class WebhookDispatcher {
         .putHeader("Taskflow-Delivery-Id", delivery.id().toString())
         .putHeader("Taskflow-Delivery-Attempt", Integer.toString(delivery.attempt()))
         .as(BodyCodec.none())
-        .sendBuffer(body);
+        .sendBuffer(body)
+        // a hard deadline, well inside the lease: the idle timeout restarts with every byte a trickling receiver sends
+        .timeout(settings.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
-      response = Future.failedFuture(e);
+      return Future.failedFuture(e);
     }
-    response
-      .transform(result -> record(delivery, result, started, (System.nanoTime() - startNanos) / 1_000_000))
-      .onFailure(e -> LOG.warn("Webhook delivery {}: attempt {} could not be recorded (it will be retried when its "
-        + "lease runs out): {}", delivery.id(), delivery.attempt(), e.toString()))
-      .onComplete(done -> {
-        inFlight--;
-        afterAttempt.run();
-      });
   }
 
   private Future<Void> record(Delivery delivery, AsyncResult<HttpResponse<Void>> result, OffsetDateTime started,

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -114,6 +115,8 @@ public final class Spawner {
           due.add(Series.from(row));
           now = row.getOffsetDateTime("now");
         }
+        // in user order, as every transaction that writes for several users takes their rows (no deadlocks)
+        due.sort(Comparator.comparing(Series::userId));
         Future<Void> chain = Future.succeededFuture();
         for (Series series : due) {
           OffsetDateTime at = now;
