@@ -1,10 +1,18 @@
 // Modal dialogs on <dialog>: showModal() keeps focus inside and closes on Escape; focus goes back where it was.
 import { $ } from '../dom.js';
 
-/** Opens a dialog, focusing `focus` (or the first field); returns to the opener's focus when it closes. */
+/**
+ * Opens a dialog, focusing `focus` (or the first field). When it closes the browser puts focus back on the opener; the
+ * close event (which comes a moment later) only steps in when that did not happen (the opener is gone), so it never
+ * pulls focus back from where the user has already moved on.
+ */
 export function open(dialog, focus) {
   const opener = document.activeElement;
   dialog.addEventListener('close', () => {
+    const active = document.activeElement;
+    if (active && active !== document.body && !dialog.contains(active)) {
+      return;
+    }
     if (opener && opener.isConnected && typeof opener.focus === 'function') {
       opener.focus();
     } else {

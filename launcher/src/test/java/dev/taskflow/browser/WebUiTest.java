@@ -578,9 +578,9 @@ class WebUiTest {
     assertThat(entries.get(3)).startsWith("Reopened");
     screenshot("history");
     new Actions(ada.driver).sendKeys(Keys.ESCAPE).perform();
-    ada.waitUntil("the history to close", "return !document.getElementById('history').open");
-    assertThat(ada.js("return document.activeElement === arguments[0]", historyButton))
-      .as("focus back on the button that opened it").isEqualTo(true);
+    ada.waitFor("the history to close, focus back on the button that opened it",
+      d -> Boolean.TRUE.equals(ada.js("return !document.getElementById('history').open"
+        + " && document.activeElement === arguments[0]", historyButton)) ? true : null);
   }
 
   @Test
@@ -680,10 +680,14 @@ class WebUiTest {
     ada.waitUntil("the editor", "return document.getElementById('editor').open");
     assertThat(ada.js("return document.activeElement.id")).isEqualTo("f-title");
     keys.sendKeys(Keys.ESCAPE).perform();
-    ada.waitUntil("the editor to close", "return !document.getElementById('editor').open");
-    assertThat(ada.js("return document.activeElement === arguments[0]", title)).isEqualTo(true);
+    // focus goes back when the dialog's close event has run, a moment after it closed
+    ada.waitFor("focus back on the title that opened the editor",
+      d -> Boolean.TRUE.equals(ada.js("return !document.getElementById('editor').open"
+        + " && document.activeElement === arguments[0]", title)) ? true : null);
     keys.keyDown(Keys.SHIFT).sendKeys(Keys.TAB).keyUp(Keys.SHIFT).perform();
-    assertThat(ada.js("return document.activeElement.classList.contains('check')")).isEqualTo(true);
+    ada.waitUntil("Shift+Tab to reach the row's checkbox",
+      "return document.activeElement.classList.contains('check')"
+        + " && document.activeElement.closest('.task').contains(arguments[0])", title);
     keys.sendKeys(Keys.SPACE).perform();
     ada.waitUntil("completed by Space", "return Array.from(document.querySelectorAll('#task-list .task'))"
       + ".some(li => li.dataset.status === 'completed'"
