@@ -223,7 +223,7 @@ class WebUiTest {
   // ---- tests ----
 
   @Test
-  @Order(1)
+  @Order(10)
   @DisplayName("a new user registers, logs out and logs in again")
   void registerAndLogIn() {
     ada.open("/");
@@ -253,7 +253,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(2)
+  @Order(20)
   @DisplayName("two tabs of one user: each create, edit, completion and deletion shows in the other within 500 ms")
   void twoTabs() {
     second = ada.newTab("/");
@@ -350,7 +350,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(3)
+  @Order(30)
   @DisplayName("the editor: due date in a zone, weekly on chosen days with the next five dates, a bad rule's reason")
   void editorWithRecurrence() {
     String token = session(ada).getString("token");
@@ -388,13 +388,9 @@ class WebUiTest {
     ada.find("#f-repeat-kinds input[value=weekly]").click();
     previewDates(weekly);
 
-    boolean reminders = !ada.find("#f-reminders-note").getText().contains("not available");
-    if (reminders) {
-      ada.find("#f-presets input[value='-PT1H']").click();
-    } else {
-      // the notifier's endpoints are not on this server: the section says so and stays out of the way
-      assertThat(ada.find("#f-presets input[value='-PT1H']").isEnabled()).isFalse();
-    }
+    WebElement hourBefore = ada.find("#f-presets input[value='-PT1H']");
+    ada.waitFor("the reminder presets (they need a due date)", d -> hourBefore.isEnabled() ? true : null);
+    hourBefore.click();
     ada.js("document.getElementById('f-repeat').scrollIntoView({block: 'center'})");
     screenshot("editor");
     ada.find("#f-save").click();
@@ -413,10 +409,8 @@ class WebUiTest {
       .getJsonArray("items").getJsonObject(0);
     assertThat(series.getString("rrule")).isEqualTo("FREQ=WEEKLY;BYDAY=MO,WE,FR");
     assertThat(series.getString("anchor")).isEqualTo("schedule");
-    if (reminders) {
-      assertThat(send(token, HttpMethod.GET, "/api/v1/tasks/" + task.getString("id") + "/reminders", null)
-        .bodyAsJsonObject().getJsonArray("items")).hasSize(1);
-    }
+    assertThat(reminders(token, task.getString("id"))).singleElement()
+      .satisfies(reminder -> assertThat(reminder.getString("offset")).isEqualTo("-PT1H"));
 
     ada.switchTo(first);
     showView(ada, "open");
@@ -436,6 +430,49 @@ class WebUiTest {
       Thread.currentThread().interrupt();
     }
     ada.screenshot(name);
+  }
+
+  @Test
+  @Order(35)
+  @DisplayName("reminders in the editor: presets and a time of one's own are added, shown when it opens again, removed")
+  void reminders() {
+    String token = session(ada).getString("token");
+    ada.switchTo(first);
+    WebElement row = row(ada, "Water the plants");
+    String id = row.getAttribute("data-task-id");
+    row.findElement(By.cssSelector(".task-title")).click();
+    ada.waitFor("the saved preset, checked", d -> ada.find("#f-presets input[value='-PT1H']").isSelected() ? true : null);
+    ada.find("#f-presets input[value='-P1D']").click();
+    // a time of one's own, read in the task's zone
+    LocalDateTime at = LocalDate.now(PARIS).plusDays(2).atTime(8, 15);
+    setValue("#f-remind-at", at.toString());
+    ada.find("#f-remind-add").click();
+    ada.waitUntil("the set time in the list", "return document.querySelectorAll('#f-remind-list li').length === 1");
+    ada.find("#f-save").click();
+    ada.waitUntil("the editor to close", "return !document.getElementById('editor').open");
+    List<JsonObject> saved = reminders(token, id);
+    assertThat(saved).extracting(reminder -> reminder.getString("offset"))
+      .containsExactlyInAnyOrder("-PT1H", "-P1D", null);
+    assertThat(saved).filteredOn(reminder -> reminder.getString("at") != null).singleElement()
+      .satisfies(reminder -> assertThat(Instant.parse(reminder.getString("at")))
+        .isEqualTo(at.atZone(PARIS).toInstant()));
+
+    row(ada, "Water the plants").findElement(By.cssSelector(".task-title")).click();
+    ada.waitFor("all three shown again", d -> ada.find("#f-presets input[value='-P1D']").isSelected()
+      && ada.findAll("#f-remind-list li").size() == 1 ? true : null);
+    ada.find("#f-presets input[value='-PT1H']").click();
+    ada.find("#f-remind-list button").click();
+    ada.find("#f-save").click();
+    ada.waitUntil("the editor to close", "return !document.getElementById('editor').open");
+    assertThat(reminders(token, id)).extracting(reminder -> reminder.getString("offset")).containsExactly("-P1D");
+  }
+
+  List<JsonObject> reminders(String token, String taskId) {
+    HttpResponse<Buffer> response = send(token, HttpMethod.GET, "/api/v1/tasks/" + taskId + "/reminders", null);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    List<JsonObject> items = new ArrayList<>();
+    response.bodyAsJsonObject().getJsonArray("items").forEach(item -> items.add((JsonObject) item));
+    return items;
   }
 
   /** A few tasks of every kind, through the API, so the list looks like someone's. */
@@ -484,7 +521,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(4)
+  @Order(40)
   @DisplayName("the views, search and tags show what they say, also for changes that arrive live")
   void filters() {
     String token = session(ada).getString("token");
@@ -544,7 +581,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(5)
+  @Order(50)
   @DisplayName("a task's history: created, changed (with the old and new values), completed, reopened")
   void history() {
     String token = session(ada).getString("token");
@@ -584,7 +621,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(6)
+  @Order(60)
   @DisplayName("a second user's tab shows none of the first user's tasks, and the bridge refuses them her address")
   void secondUser() {
     JsonObject adaSession = session(ada);
@@ -619,7 +656,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(7)
+  @Order(70)
   @DisplayName("a reminder that fires shows a toast in every tab of its user, and in no one else's")
   void reminderToast() {
     JsonObject adaSession = session(ada);
@@ -646,7 +683,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(8)
+  @Order(80)
   @DisplayName("at phone width the list and the views fit the screen")
   void phone() {
     ada.switchTo(first);
@@ -664,7 +701,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(9)
+  @Order(90)
   @DisplayName("by keyboard: add, open, close with Escape back to where it was, complete with Space; all labelled")
   void keyboard() {
     ada.switchTo(first);
@@ -717,7 +754,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(10)
+  @Order(100)
   @DisplayName("through a server restart: the indicator goes offline and back, and a task made meanwhile shows")
   void serverRestart() {
     String token = session(ada).getString("token");
@@ -767,7 +804,7 @@ class WebUiTest {
   }
 
   @Test
-  @Order(11)
+  @Order(110)
   @DisplayName("logging out in one tab logs out the other")
   void logOutEverywhere() {
     ada.switchTo(first);
