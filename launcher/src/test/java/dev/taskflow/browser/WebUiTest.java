@@ -52,8 +52,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web UI in headless Chromium against the whole server in one JVM (embedded PostgreSQL and Kafka, the audit,
- * recurrence and relay verticles and the API): two tabs of one user see each other's changes within half a second, a
- * second user sees nothing of the first, a reminder shows a toast, and a tab follows the server through a restart.
+ * recurrence, notifier and relay verticles and the API): two tabs of one user see each other's changes within half a
+ * second, a second user sees nothing of the first, a reminder shows a toast, and a tab follows the server through a
+ * restart.
  * The tests run in order on one server and share the browsers; screenshots go to {@code target/screenshots/}.
  */
 @DisplayName("The web UI")
