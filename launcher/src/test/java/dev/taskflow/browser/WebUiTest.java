@@ -9,7 +9,6 @@ import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.testing.TestDatabase;
 import dev.taskflow.recurrence.RecurrenceVerticle;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -46,8 +45,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static dev.taskflow.core.kafka.TestKafka.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -131,14 +130,6 @@ class WebUiTest {
 
   String baseUrl() {
     return "http://127.0.0.1:" + config.getInteger("http.port");
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("Future failed or timed out", e);
-    }
   }
 
   // ---- the API, as the tests' own client ----
