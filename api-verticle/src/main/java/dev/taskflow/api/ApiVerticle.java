@@ -36,6 +36,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP API under {@code /api/v1}: accounts and tokens, tasks, and the OpenAPI document every request is validated
  * against, and the event history it asks the audit verticle for on {@code audit.history}; due dates, reminders and
  * webhooks (written to the database, where the notifier picks them up); plus {@code /health/live},
- * {@code /health/ready} (database and broker) and {@code /metrics}. Owns its database pool; writes task events to the
+ * {@code /health/ready} (database, broker, and the cluster when clustered) and {@code /metrics}. Owns its database pool; writes task events to the
  * outbox, never to a broker (it only asks the broker whether it is up).
  */
 public final class ApiVerticle extends VerticleBase {
@@ -144,7 +145,12 @@ public final class ApiVerticle extends VerticleBase {
     // answering at all shows the event loop is alive
     root.get("/health/live").handler(HealthCheckHandler.create(vertx)
       .register("event-loop", promise -> promise.complete(Status.OK())));
-    root.get("/health/ready").handler(HealthCheckHandler.create(vertx)
+    HealthCheckHandler ready = HealthCheckHandler.create(vertx);
+    if (vertx.isClustered()) {
+      // the other processes answer history, recurrence and live updates: safe when Hazelcast's partitions are backed up
+      ready.register("cluster", 2000, ClusterHealthCheck.createProcedure(vertx));
+    }
+    root.get("/health/ready").handler(ready
       .register("database", 2000, promise -> pool.query("SELECT 1").execute()
         .onSuccess(rows -> promise.tryComplete(Status.OK()))
         .onFailure(e -> {

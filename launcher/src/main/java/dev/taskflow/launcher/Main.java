@@ -7,6 +7,7 @@ import dev.taskflow.core.db.EmbeddedPostgresServer;
 import dev.taskflow.audit.replay.AuditReplay;
 import dev.taskflow.core.kafka.EmbeddedKafkaServer;
 import dev.taskflow.core.kafka.KafkaSettings;
+import dev.taskflow.core.runtime.ClusterSettings;
 import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.transport.Transports;
 import io.vertx.sqlclient.Pool;
@@ -25,7 +26,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,recurrence,relay,api]}: loads the configuration, starts the
+ * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,recurrence,relay,api] [--cluster]}: loads the
+ * configuration, joins the clustered event bus when asked to ({@link ClusterSettings}), starts the
  * embedded PostgreSQL when no {@code db.url} is configured and the embedded Kafka broker when the transport is Kafka
  * and no {@code kafka.bootstrap} is configured, migrates the schema, and deploys the chosen verticles (all that are
  * present by default). SIGTERM undeploys them, then stops the embedded broker and database.
@@ -65,12 +67,21 @@ public final class Main {
 
   private void run(Options options) throws Exception {
     long started = System.nanoTime();
-    Vertx vertx = TaskflowVertx.create();
-    JsonObject config = TaskflowConfig.load(vertx, options.configFile()).toCompletionStage().toCompletableFuture()
-      .get(30, TimeUnit.SECONDS);
+    JsonObject config = loadConfig(options);
+    ClusterSettings cluster = ClusterSettings.from(config);
 
     Services services = Services.start(config);
+    Vertx vertx;
+    try {
+      vertx = TaskflowVertx.start(cluster).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      services.stop();
+      throw new IllegalStateException("could not join the " + cluster + ": " + e.getMessage(), e);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(vertx, services), "taskflow-shutdown"));
+    if (cluster.enabled()) {
+      LOG.info("Joined the {}", cluster);
+    }
     Database.migrateNow(DatabaseSettings.from(config));
 
     if (options.command().equals("replay-audit")) {
@@ -91,6 +102,27 @@ public final class Main {
     }
     deployed.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     LOG.info("Taskflow started in {} ms with verticles {}", (System.nanoTime() - started) / 1_000_000, names);
+  }
+
+  /**
+   * The configuration, read with a Vert.x of its own (the config stores need one) that is closed again: the one the
+   * verticles run on is made from the configuration, clustered or not.
+   */
+  private static JsonObject loadConfig(Options options) throws Exception {
+    Vertx bootstrap = Vertx.vertx();
+    try {
+      JsonObject config = TaskflowConfig.load(bootstrap, options.configFile()).toCompletionStage()
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (options.cluster()) {
+        config.put("cluster.enabled", true);
+      }
+      if (options.command().equals("replay-audit")) {
+        config.put("cluster.enabled", false); // reads the topics and exits; nobody to talk to
+      }
+      return config;
+    } finally {
+      bootstrap.close();
+    }
   }
 
   /**
@@ -165,15 +197,16 @@ public final class Main {
     }
   }
 
-  record Options(String command, String configFile, List<String> verticles, boolean help) {
+  record Options(String command, String configFile, List<String> verticles, boolean cluster, boolean help) {
 
     static final String USAGE = """
-      Usage: java -jar taskflow.jar [run] [--conf FILE] [--verticles NAME,...]
+      Usage: java -jar taskflow.jar [run] [--conf FILE] [--verticles NAME,...] [--cluster]
              java -jar taskflow.jar replay-audit [--conf FILE]
         run                 (the default) start the verticles and serve
         replay-audit        rebuild event_log from the Kafka topics' earliest offsets, then exit
         --conf FILE         a JSON or YAML configuration file (also TASKFLOW_CONFIG)
         --verticles LIST    the verticles to run in this process, comma-separated: %s (default: all present)
+        --cluster           join the other processes on the clustered event bus (also TASKFLOW_CLUSTER_ENABLED)
         --help              this text
       """.formatted(String.join(", ", Verticles.names()));
 
@@ -181,6 +214,7 @@ public final class Main {
       String conf = null;
       String command = "run";
       List<String> verticles = new ArrayList<>();
+      boolean cluster = false;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -188,6 +222,7 @@ public final class Main {
           case "--conf", "-conf" -> conf = value(args, ++i, arg);
           case "--verticles" -> Arrays.stream(value(args, ++i, arg).split(","))
             .map(String::strip).filter(s -> !s.isEmpty()).forEach(verticles::add);
+          case "--cluster", "-cluster" -> cluster = true;
           case "--help", "-h" -> help = true;
           case "run", "replay-audit" -> command = arg;
           default -> throw new IllegalArgumentException("Unknown argument: " + arg);
@@ -198,7 +233,7 @@ public final class Main {
           throw new IllegalArgumentException("Unknown verticle '" + name + "'; known: " + Verticles.names());
         }
       }
-      return new Options(command, conf, verticles, help);
+      return new Options(command, conf, verticles, cluster, help);
     }
 
     private static String value(String[] args, int i, String flag) {

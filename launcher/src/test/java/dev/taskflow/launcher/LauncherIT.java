@@ -8,9 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -23,6 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.taskflow.launcher.Jar.HTTP;
+import static dev.taskflow.launcher.Jar.awaitReady;
+import static dev.taskflow.launcher.Jar.field;
+import static dev.taskflow.launcher.Jar.get;
+import static dev.taskflow.launcher.Jar.post;
+import static dev.taskflow.launcher.Jar.stop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs {@code java -jar taskflow.jar} as a user would, and stops it as Kubernetes would (SIGTERM). */
@@ -32,86 +36,11 @@ class LauncherIT {
   @RegisterExtension
   static TestDatabase external = new TestDatabase();
 
-  static final Path JAR = Path.of(System.getProperty("taskflow.jar", "target/taskflow.jar"));
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  final List<Process> started = new ArrayList<>();
+  final Jar jar = new Jar();
 
   @AfterEach
   void killLeftovers() throws InterruptedException {
-    for (Process process : started) {
-      if (process.isAlive()) {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      }
-    }
-  }
-
-  private Process start(Path workDir, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toAbsolutePath().toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command)
-      .directory(workDir.toFile())
-      .redirectErrorStream(true)
-      .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("taskflow.log").toFile()));
-    builder.environment().keySet().removeIf(k -> k.startsWith("TASKFLOW_"));
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    started.add(process);
-    return process;
-  }
-
-  /** Polls /health/ready; answers how long it took to be 200. */
-  private static Duration awaitReady(int port, Process process) throws Exception {
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(90)) {
-      assertThat(process.isAlive()).as("taskflow exited early").isTrue();
-      try {
-        if (get(port, "/health/ready", null).statusCode() == 200) {
-          return Duration.ofNanos(System.nanoTime() - start);
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not ready within 90 s");
-  }
-
-  private static HttpResponse<String> get(int port, String path, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-      .timeout(Duration.ofSeconds(10));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> post(int port, String path, String token, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-      .timeout(Duration.ofSeconds(10))
-      .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(json));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
-    assertThat(m.find()).as(name + " in " + json).isTrue();
-    return m.group(1);
-  }
-
-  private static void stop(Process process, Path workDir) throws Exception {
-    process.destroy(); // SIGTERM
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
-    String log = Files.readString(workDir.resolve("taskflow.log"));
-    assertThat(log).contains("Shutting down").contains("Stopped");
+    jar.killLeftovers();
   }
 
   @Test
@@ -120,7 +49,7 @@ class LauncherIT {
     int port = TestDatabase.freePort();
     Map<String, String> env = Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port));
 
-    Process first = start(workDir, env);
+    Process first = jar.start(workDir, env);
     Duration ready = awaitReady(port, first);
     System.out.printf("taskflow.jar ready in %d ms (embedded PostgreSQL, first run)%n", ready.toMillis());
     HttpResponse<String> registered = post(port, "/api/v1/auth/register", null,
@@ -134,7 +63,7 @@ class LauncherIT {
     assertThat(workDir.resolve("taskflow-data/postgres/postmaster.pid")).as("embedded PostgreSQL stopped")
       .doesNotExist();
 
-    Process second = start(workDir, env);
+    Process second = jar.start(workDir, env);
     System.out.printf("taskflow.jar ready in %d ms (second run, same data)%n", awaitReady(port, second).toMillis());
     HttpResponse<String> login = post(port, "/api/v1/auth/login", null,
       "{\"email\":\"it@example.com\",\"password\":\"integration test pw\"}");
@@ -151,7 +80,7 @@ class LauncherIT {
   @DisplayName("uses an external PostgreSQL given by TASKFLOW_DB_URL and starts no embedded one")
   void externalDatabase(@TempDir Path workDir) throws Exception {
     int port = TestDatabase.freePort();
-    Process process = start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
+    Process process = jar.start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
       "TASKFLOW_DB_URL", external.url()), "--verticles", "api");
     awaitReady(port, process);
     assertThat(post(port, "/api/v1/auth/register", null,
@@ -219,7 +148,7 @@ class LauncherIT {
   void fourEventsOnTheEmbeddedBroker(@TempDir Path workDir) throws Exception {
     int port = TestDatabase.freePort();
     int kafkaPort = TestDatabase.freePort();
-    Process process = start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
+    Process process = jar.start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
       "TASKFLOW_KAFKA_EMBEDDED_PORT", Integer.toString(kafkaPort)));
     awaitReady(port, process);
     fourChanges(port, "console@example.com");
@@ -229,7 +158,7 @@ class LauncherIT {
     stop(process, workDir);
 
     // replay-audit on the same data: the log is complete already, and identical to the topic
-    Process replay = start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
+    Process replay = jar.start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
       "TASKFLOW_KAFKA_EMBEDDED_PORT", Integer.toString(kafkaPort)), "replay-audit");
     assertThat(replay.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(replay.exitValue()).isZero();
@@ -242,7 +171,7 @@ class LauncherIT {
   void fourEventsOnAnExternalBroker(@TempDir Path workDir) throws Exception {
     try (EmbeddedKafkaServer external = EmbeddedKafkaServer.temporary()) {
       int port = TestDatabase.freePort();
-      Process process = start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
+      Process process = jar.start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
         "TASKFLOW_KAFKA_BOOTSTRAP", external.bootstrapServers()));
       awaitReady(port, process);
       fourChanges(port, "external@example.com");
@@ -256,7 +185,7 @@ class LauncherIT {
   @Test
   @DisplayName("refuses an unknown verticle or argument with usage and exit code 2")
   void badArguments(@TempDir Path workDir) throws Exception {
-    Process process = start(workDir, Map.of(), "--verticles", "api,nope");
+    Process process = jar.start(workDir, Map.of(), "--verticles", "api,nope");
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(Files.readString(workDir.resolve("taskflow.log"))).contains("Unknown verticle 'nope'").contains("Usage");

@@ -1,0 +1,72 @@
+package dev.taskflow.core.runtime;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import dev.taskflow.core.config.TaskflowConfig;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("Cluster settings")
+class ClusterSettingsTest {
+
+  @Test
+  @DisplayName("by default a process is on its own; enabled without members, the cluster is this machine's loopback")
+  void loopbackByDefault() {
+    ClusterSettings settings = ClusterSettings.from(TaskflowConfig.defaults());
+    assertThat(settings.enabled()).isFalse();
+    assertThat(settings.local()).isTrue();
+
+    Config config = settings.hazelcastConfig();
+    assertThat(config.getClusterName()).isEqualTo("taskflow");
+    assertThat(config.getNetworkConfig().getPort()).isEqualTo(5701);
+    assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).isTrue();
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+    assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+    assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
+    assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1");
+    // Vert.x's own maps come from its default configuration
+    assertThat(config.getMultiMapConfigs()).containsKey("__vertx.subs");
+  }
+
+  @Test
+  @DisplayName("members and a host join across machines, listening on that host")
+  void members() {
+    Config config = ClusterSettings.from(TaskflowConfig.defaults()
+        .put("cluster.enabled", true)
+        .put("cluster.name", "prod")
+        .put("cluster.members", " 10.0.0.2:5701, ,10.0.0.3 ")
+        .put("cluster.host", "10.0.0.1"))
+      .hazelcastConfig();
+    assertThat(config.getClusterName()).isEqualTo("prod");
+    assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+      .containsExactly("10.0.0.2:5701", "10.0.0.3");
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.0.0.1");
+  }
+
+  @Test
+  @DisplayName("members without a host leave the interface to Hazelcast")
+  void membersWithoutHost() {
+    Config config = ClusterSettings.from(new JsonObject().put("cluster.members", "taskflow-0.taskflow"))
+      .hazelcastConfig();
+    assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).isFalse();
+    assertThat(config.getProperty("hazelcast.socket.bind.any")).isNull();
+  }
+
+  @Test
+  @DisplayName("a bad name, host or port fails the start with the key in the message")
+  void refusesBadValues() {
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("cluster.name", " ")))
+      .hasMessageContaining("cluster.name");
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("cluster.host", "eth0")))
+      .hasMessageContaining("cluster.host must be an IP address");
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("cluster.port", 70000)))
+      .hasMessageContaining("cluster.port");
+  }
+}

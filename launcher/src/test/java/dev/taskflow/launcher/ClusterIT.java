@@ -1,0 +1,229 @@
+package dev.taskflow.launcher;
+
+import dev.taskflow.core.kafka.EmbeddedKafkaServer;
+import dev.taskflow.core.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static dev.taskflow.launcher.Jar.HTTP;
+import static dev.taskflow.launcher.Jar.awaitLog;
+import static dev.taskflow.launcher.Jar.awaitReady;
+import static dev.taskflow.launcher.Jar.field;
+import static dev.taskflow.launcher.Jar.get;
+import static dev.taskflow.launcher.Jar.post;
+import static dev.taskflow.launcher.Jar.stop;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The cluster deployment on one machine: the workers (audit, recurrence, notifier, relay) in one process and the API
+ * in two more, each {@code java -jar taskflow.jar --verticles ... --cluster}, on an external PostgreSQL and Kafka.
+ * Nothing but the clustered event bus connects the API processes to the others: history and previews are answered
+ * across it, and every API process's bridge receives every live update and notification, whichever process consumed
+ * or fired it.
+ */
+@DisplayName("Verticles in separate processes, joined by the clustered event bus")
+class ClusterIT {
+
+  @RegisterExtension
+  static TestDatabase db = new TestDatabase();
+
+  final Jar jar = new Jar();
+
+  @AfterEach
+  void killLeftovers() throws InterruptedException {
+    jar.killLeftovers();
+  }
+
+  @Test
+  @DisplayName("history and previews cross the cluster, and both API processes' tabs see every change and reminder")
+  void separateProcesses(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.temporary()) {
+      Map<String, String> env = new HashMap<>(Map.of(
+        "TASKFLOW_DB_URL", db.url(),
+        "TASKFLOW_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
+        // shared by the API processes: the first creates the token key pair there, the second reads it
+        "TASKFLOW_DATA_DIR", dir.resolve("data").toString(),
+        "TASKFLOW_CLUSTER_NAME", "it-" + UUID.randomUUID(),
+        "TASKFLOW_CLUSTER_PORT", Integer.toString(TestDatabase.freePort())));
+      Path workersDir = Files.createDirectories(dir.resolve("workers"));
+      Process workers = jar.start(workersDir, env, "--cluster", "--verticles", "audit,recurrence,notifier,relay");
+      awaitLog(workersDir, "Taskflow started", workers);
+
+      int port1 = TestDatabase.freePort();
+      int port2 = TestDatabase.freePort();
+      Path api1Dir = Files.createDirectories(dir.resolve("api1"));
+      Path api2Dir = Files.createDirectories(dir.resolve("api2"));
+      env.put("TASKFLOW_CLUSTER_ENABLED", "true"); // the variable, as a pod would set it, instead of --cluster
+      env.put("TASKFLOW_API_INSTANCES", "1");
+      env.put("TASKFLOW_HTTP_PORT", Integer.toString(port1));
+      Process api1 = jar.start(api1Dir, env, "--verticles", "api");
+      awaitReady(port1, api1);
+      env.put("TASKFLOW_HTTP_PORT", Integer.toString(port2));
+      Process api2 = jar.start(api2Dir, env, "--verticles", "api");
+      awaitReady(port2, api2);
+      assertThat(get(port2, "/health/ready", null).body()).contains("\"id\":\"cluster\"");
+
+      HttpResponse<String> registered = post(port1, "/api/v1/auth/register", null,
+        "{\"email\":\"cluster@example.com\",\"password\":\"integration test pw\"}");
+      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+      String token = field(registered.body(), "token");
+      String userId = new JsonObject(registered.body()).getJsonObject("user").getString("id");
+
+      try (Tab tab1 = Tab.open(port1, token, userId); Tab tab2 = Tab.open(port2, token, userId)) {
+        // changes through the first API process, read back through the second
+        String id = field(post(port1, "/api/v1/tasks", token, "{\"title\":\"Across processes\"}").body(), "id");
+        assertThat(post(port1, "/api/v1/tasks/" + id + "/complete", token, "").statusCode()).isEqualTo(200);
+        List<String> history = eventually(() -> typesIn(get(port2, "/api/v1/tasks/" + id + "/events", token)),
+          types -> types.size() == 2, "the history from the audit verticle in the workers' process");
+        assertThat(history).containsExactly("taskflow.task.created", "taskflow.task.completed");
+
+        HttpResponse<String> preview = post(port2, "/api/v1/recurrence/preview", token,
+          "{\"rrule\":\"FREQ=DAILY\",\"dtstart\":\"2026-03-07T09:00:00\",\"timezone\":\"America/New_York\","
+            + "\"count\":3}");
+        assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+        assertThat(new JsonObject(preview.body()).getJsonArray("occurrences")).containsExactly(
+          "2026-03-07T09:00:00", "2026-03-08T09:00:00", "2026-03-09T09:00:00");
+
+        // one user's events are one partition, consumed by one API process's fan-out: the other tab has them from
+        // the cluster
+        for (Tab tab : List.of(tab1, tab2)) {
+          tab.await("tasks.user." + userId, 2);
+          assertThat(tab.types("tasks.user." + userId)).containsExactly("taskflow.task.created",
+            "taskflow.task.completed");
+        }
+
+        // a reminder fired by the notifier in the workers' process reaches both
+        String at = Instant.now().plusSeconds(2).toString();
+        assertThat(post(port2, "/api/v1/tasks", token, "{\"title\":\"Ring\",\"reminders\":[{\"at\":\"" + at + "\"}]}")
+          .statusCode()).isEqualTo(201);
+        tab1.await("notifications.user." + userId, 1);
+        tab2.await("notifications.user." + userId, 1);
+      }
+
+      stop(api2, api2Dir);
+      stop(api1, api1Dir);
+      stop(workers, workersDir);
+      assertThat(Files.readString(workersDir.resolve("taskflow.log"))).contains("Joined the cluster");
+    }
+  }
+
+  /** The types of a task's history; none while the audit log has nothing of the task yet (a 404). */
+  private static List<String> typesIn(HttpResponse<String> events) {
+    if (events.statusCode() == 404) {
+      return List.of();
+    }
+    assertThat(events.statusCode()).as(events.body()).isEqualTo(200);
+    return new JsonObject(events.body()).getJsonArray("items").stream()
+      .map(item -> ((JsonObject) item).getString("type")).toList();
+  }
+
+  private interface Check<T> {
+    T get() throws Exception;
+  }
+
+  private static <T> T eventually(Check<T> check, Predicate<T> done, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    T value = check.get();
+    while (!done.test(value)) {
+      assertThat(System.nanoTime()).as(what + " within 60 s; last: " + value).isLessThan(deadline);
+      Thread.sleep(100);
+      value = check.get();
+    }
+    return value;
+  }
+
+  /**
+   * A browser tab's live connection, as the web UI's event-bus client makes it: SockJS over a websocket, a
+   * {@code register} frame with the token in its headers for each of the user's addresses.
+   */
+  private static final class Tab implements WebSocket.Listener, AutoCloseable {
+
+    private final Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+
+    static Tab open(int port, String token, String userId) throws Exception {
+      Tab tab = new Tab();
+      URI uri = URI.create("ws://127.0.0.1:" + port + "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8)
+        + "/websocket");
+      tab.socket = HTTP.newWebSocketBuilder().buildAsync(uri, tab).get(10, TimeUnit.SECONDS);
+      tab.opened.get(10, TimeUnit.SECONDS);
+      for (String address : List.of("tasks.user." + userId, "notifications.user." + userId)) {
+        JsonObject register = new JsonObject().put("type", "register").put("address", address)
+          .put("headers", new JsonObject().put("Authorization", "Bearer " + token));
+        tab.socket.sendText(new JsonArray().add(register.encode()).encode(), true).get(10, TimeUnit.SECONDS);
+      }
+      return tab;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      return frame(webSocket, data, last);
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      return frame(webSocket, StandardCharsets.UTF_8.decode(data), last);
+    }
+
+    /** SockJS: {@code o} opens, {@code h} is a heartbeat, {@code a[...]} carries messages, each a JSON text. */
+    private CompletionStage<?> frame(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        if (text.equals("o")) {
+          opened.complete(null);
+        } else if (text.startsWith("a")) {
+          new JsonArray(text.substring(1)).forEach(message -> received.add(new JsonObject((String) message)));
+        }
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    List<JsonObject> on(String address) {
+      return received.stream().filter(frame -> "rec".equals(frame.getString("type"))
+        && address.equals(frame.getString("address"))).toList();
+    }
+
+    List<String> types(String address) {
+      return on(address).stream().map(frame -> frame.getJsonObject("body").getString("type")).distinct().toList();
+    }
+
+    void await(String address, int messages) throws Exception {
+      eventually(() -> on(address).size(), n -> n >= messages,
+        messages + " message(s) on " + address + " (frames so far: " + received + ")");
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+    }
+  }
+}
