@@ -21,6 +21,7 @@ import dev.taskflow.core.auth.TokenAuth;
 import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.outbox.OutboxWriter;
+import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.Transports;
 import io.vertx.core.Future;
@@ -29,6 +30,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -36,7 +38,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -49,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP API under {@code /api/v1}: accounts and tokens, tasks, and the OpenAPI document every request is validated
  * against, and the event history it asks the audit verticle for on {@code audit.history}; due dates, reminders and
  * webhooks (written to the database, where the notifier picks them up); plus {@code /health/live},
- * {@code /health/ready} (database, broker, and the cluster when clustered) and {@code /metrics}. Owns its database pool; writes task events to the
- * outbox, never to a broker (it only asks the broker whether it is up).
+ * {@code /health/ready} (database, broker, and cluster membership when clustered) and {@code /metrics}. Owns its
+ * database pool; writes task events to the outbox, never to a broker (it only asks the broker whether it is up).
  */
 public final class ApiVerticle extends VerticleBase {
 
@@ -147,8 +148,18 @@ public final class ApiVerticle extends VerticleBase {
       .register("event-loop", promise -> promise.complete(Status.OK())));
     HealthCheckHandler ready = HealthCheckHandler.create(vertx);
     if (vertx.isClustered()) {
-      // the other processes answer history, recurrence and live updates: safe when Hazelcast's partitions are backed up
-      ready.register("cluster", 2000, ClusterHealthCheck.createProcedure(vertx));
+      // history, recurrence and live updates come from the other processes over the cluster: this process must still
+      // be a member (not "cluster safe": partitions move whenever any member joins or leaves, and that is no reason
+      // to take every API process out of service)
+      ready.register("cluster", promise -> {
+        int members = TaskflowVertx.clusterMembers(vertx);
+        if (members == 0) {
+          LOG.warn("Readiness: this process is no longer a member of the cluster");
+          promise.tryComplete(Status.KO());
+        } else {
+          promise.tryComplete(Status.OK(new JsonObject().put("members", members)));
+        }
+      });
     }
     root.get("/health/ready").handler(ready
       .register("database", 2000, promise -> pool.query("SELECT 1").execute()

@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,recurrence,relay,api] [--cluster]}: loads the
- * configuration, joins the clustered event bus when asked to ({@link ClusterSettings}), starts the
- * embedded PostgreSQL when no {@code db.url} is configured and the embedded Kafka broker when the transport is Kafka
- * and no {@code kafka.bootstrap} is configured, migrates the schema, and deploys the chosen verticles (all that are
- * present by default). SIGTERM undeploys them, then stops the embedded broker and database.
+ * configuration, starts the embedded PostgreSQL when no {@code db.url} is configured and the embedded Kafka broker when
+ * the transport is Kafka and no {@code kafka.bootstrap} is configured, joins the clustered event bus when asked to
+ * ({@link ClusterSettings}), migrates the schema, and deploys the chosen verticles (all that are present by default).
+ * SIGTERM undeploys them and leaves the cluster, then stops the embedded broker and database.
  * {@code replay-audit} rebuilds the audit log from the topics instead.
  */
 public final class Main {
@@ -69,16 +69,21 @@ public final class Main {
     long started = System.nanoTime();
     JsonObject config = loadConfig(options);
     ClusterSettings cluster = ClusterSettings.from(config);
+    if (cluster.enabled() && Transports.EVENTBUS.equals(Transports.kind(config))) {
+      throw new IllegalArgumentException("transport 'eventbus' is for one process (every process would consume every "
+        + "event); with cluster.enabled use kafka or dapr");
+    }
 
     Services services = Services.start(config);
+    Shutdown shutdown = new Shutdown(services);
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "taskflow-shutdown"));
     Vertx vertx;
     try {
       vertx = TaskflowVertx.start(cluster).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      services.stop();
-      throw new IllegalStateException("could not join the " + cluster + ": " + e.getMessage(), e);
+      throw new IllegalStateException("could not join the " + cluster + ": " + e, e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(new Shutdown(vertx, services), "taskflow-shutdown"));
+    shutdown.vertx = vertx;
     if (cluster.enabled()) {
       LOG.info("Joined the {}", cluster);
     }
@@ -121,7 +126,7 @@ public final class Main {
       }
       return config;
     } finally {
-      bootstrap.close();
+      bootstrap.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
@@ -182,15 +187,30 @@ public final class Main {
     }
   }
 
-  /** Undeploys everything, then stops the embedded broker and database, so nothing is cut off mid-transaction. */
-  private record Shutdown(Vertx vertx, Services services) implements Runnable {
+  /**
+   * Undeploys everything and leaves the cluster, then stops the embedded broker and database, so nothing is cut off
+   * mid-transaction. Registered before the cluster is joined (which can take a while), so a SIGTERM meanwhile still
+   * stops the embedded services.
+   */
+  private static final class Shutdown implements Runnable {
+
+    private final Services services;
+    private volatile Vertx vertx;
+
+    Shutdown(Services services) {
+      this.services = services;
+    }
+
     @Override
     public void run() {
       LOG.info("Shutting down");
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+      Vertx running = vertx;
+      if (running != null) {
+        try {
+          running.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+        }
       }
       services.stop();
       LOG.info("Stopped");

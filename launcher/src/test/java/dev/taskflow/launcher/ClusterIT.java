@@ -83,6 +83,7 @@ class ClusterIT {
       Process api1 = jar.start(api1Dir, env, "--verticles", "api");
       awaitReady(port1, api1);
       env.put("TASKFLOW_HTTP_PORT", Integer.toString(port2));
+      env.put("TASKFLOW_CLUSTER_EVENTBUS_PORT", Integer.toString(TestDatabase.freePort())); // as behind a firewall
       Process api2 = jar.start(api2Dir, env, "--verticles", "api");
       awaitReady(port2, api2);
       assertThat(get(port2, "/health/ready", null).body()).contains("\"id\":\"cluster\"");
@@ -93,7 +94,13 @@ class ClusterIT {
       String token = field(registered.body(), "token");
       String userId = new JsonObject(registered.body()).getJsonObject("user").getString("id");
 
+      String tasks = "tasks.user." + userId;
       try (Tab tab1 = Tab.open(port1, token, userId); Tab tab2 = Tab.open(port2, token, userId)) {
+        // a register is not answered: the tabs are registered, across the cluster too, once a first change reaches both
+        String first = field(post(port1, "/api/v1/tasks", token, "{\"title\":\"First\"}").body(), "id");
+        tab1.await(tasks, first, 1);
+        tab2.await(tasks, first, 1);
+
         // changes through the first API process, read back through the second
         String id = field(post(port1, "/api/v1/tasks", token, "{\"title\":\"Across processes\"}").body(), "id");
         assertThat(post(port1, "/api/v1/tasks/" + id + "/complete", token, "").statusCode()).isEqualTo(200);
@@ -111,17 +118,16 @@ class ClusterIT {
         // one user's events are one partition, consumed by one API process's fan-out: the other tab has them from
         // the cluster
         for (Tab tab : List.of(tab1, tab2)) {
-          tab.await("tasks.user." + userId, 2);
-          assertThat(tab.types("tasks.user." + userId)).containsExactly("taskflow.task.created",
-            "taskflow.task.completed");
+          tab.await(tasks, id, 2);
+          assertThat(tab.types(tasks, id)).containsExactly("taskflow.task.created", "taskflow.task.completed");
         }
 
         // a reminder fired by the notifier in the workers' process reaches both
         String at = Instant.now().plusSeconds(2).toString();
         assertThat(post(port2, "/api/v1/tasks", token, "{\"title\":\"Ring\",\"reminders\":[{\"at\":\"" + at + "\"}]}")
           .statusCode()).isEqualTo(201);
-        tab1.await("notifications.user." + userId, 1);
-        tab2.await("notifications.user." + userId, 1);
+        tab1.await("notifications.user." + userId, null, 1);
+        tab2.await("notifications.user." + userId, null, 1);
       }
 
       stop(api2, api2Dir);
@@ -207,17 +213,22 @@ class ClusterIT {
       return null;
     }
 
-    List<JsonObject> on(String address) {
+    /** The messages received on an address, those about one task ({@code subject}) when one is given. */
+    List<JsonObject> on(String address, String subject) {
       return received.stream().filter(frame -> "rec".equals(frame.getString("type"))
-        && address.equals(frame.getString("address"))).toList();
+          && address.equals(frame.getString("address"))
+          && (subject == null || subject.equals(frame.getJsonObject("body").getString("subject"))))
+        .toList();
     }
 
-    List<String> types(String address) {
-      return on(address).stream().map(frame -> frame.getJsonObject("body").getString("type")).distinct().toList();
+    /** The event types about a task, in the order received, each once (a redelivery may publish one again). */
+    List<String> types(String address, String subject) {
+      return on(address, subject).stream().map(frame -> frame.getJsonObject("body").getString("type")).distinct()
+        .toList();
     }
 
-    void await(String address, int messages) throws Exception {
-      eventually(() -> on(address).size(), n -> n >= messages,
+    void await(String address, String subject, int messages) throws Exception {
+      eventually(() -> on(address, subject).size(), n -> n >= messages,
         messages + " message(s) on " + address + " (frames so far: " + received + ")");
     }
 

@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -31,9 +34,22 @@ public final class TaskflowVertx {
     if (!cluster.enabled()) {
       return Future.succeededFuture(create());
     }
-    return builder(new VertxOptions())
+    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions().setPort(cluster.busPort()));
+    return builder(options)
       .withClusterManager(new HazelcastClusterManager(cluster.hazelcastConfig()))
       .buildClustered();
+  }
+
+  /**
+   * How many members the cluster this Vert.x is in has, itself included, as this member sees it now; 0 when it is
+   * clustered but no longer a member (Hazelcast stopped), 1 when it is not clustered. Reads local state only.
+   */
+  public static int clusterMembers(Vertx vertx) {
+    if (!vertx.isClustered()) {
+      return 1;
+    }
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager.isActive() ? manager.getNodes().size() : 0;
   }
 
   private static VertxBuilder builder(VertxOptions options) {

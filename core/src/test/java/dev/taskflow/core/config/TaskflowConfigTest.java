@@ -69,6 +69,16 @@ class TaskflowConfigTest {
   }
 
   @Test
+  @DisplayName("a switch takes true/false, yes/no, on/off or 1/0; anything else fails at load, naming the variable")
+  void switches() throws Exception {
+    assertThat(load(null, Map.of("TASKFLOW_CLUSTER_ENABLED", "1")).getBoolean("cluster.enabled")).isTrue();
+    assertThat(load(null, Map.of("TASKFLOW_CLUSTER_ENABLED", " Yes")).getBoolean("cluster.enabled")).isTrue();
+    assertThat(load(null, Map.of("TASKFLOW_CLUSTER_ENABLED", "off")).getBoolean("cluster.enabled")).isFalse();
+    assertThatThrownBy(() -> load(null, Map.of("TASKFLOW_CLUSTER_ENABLED", "ture")))
+      .hasMessageContaining("TASKFLOW_CLUSTER_ENABLED must be true or false, got 'ture'");
+  }
+
+  @Test
   @DisplayName("a configured file that does not exist fails the load")
   void missingFile(@TempDir Path dir) {
     assertThatThrownBy(() -> load(dir.resolve("nope.json").toString(), Map.of()))

@@ -23,6 +23,8 @@ class ClusterSettingsTest {
     Config config = settings.hazelcastConfig();
     assertThat(config.getClusterName()).isEqualTo("taskflow");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5701);
+    assertThat(config.getNetworkConfig().getPortCount()).as("as many ports as a joiner tries").isEqualTo(10);
+    assertThat(config.getProperty("hazelcast.tcp.join.port.try.count")).isEqualTo("10");
     assertThat(config.getNetworkConfig().getInterfaces().isEnabled()).isTrue();
     assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
     assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
@@ -51,6 +53,16 @@ class ClusterSettingsTest {
   }
 
   @Test
+  @DisplayName("a host without members: the processes on that address find each other there")
+  void hostWithoutMembers() {
+    ClusterSettings settings = ClusterSettings.from(new JsonObject().put("cluster.host", "192.168.1.20"));
+    Config config = settings.hazelcastConfig();
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("192.168.1.20");
+    assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly("192.168.1.20");
+    assertThat(settings.toString()).contains("192.168.1.20:5701-5710");
+  }
+
+  @Test
   @DisplayName("members without a host leave the interface to Hazelcast")
   void membersWithoutHost() {
     Config config = ClusterSettings.from(new JsonObject().put("cluster.members", "taskflow-0.taskflow"))
@@ -64,9 +76,13 @@ class ClusterSettingsTest {
   void refusesBadValues() {
     assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("cluster.name", " ")))
       .hasMessageContaining("cluster.name");
-    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("cluster.host", "eth0")))
-      .hasMessageContaining("cluster.host must be an IP address");
+    for (String host : new String[] {"eth0", "cafe", "1.2", "::1", "10.0.0.256"}) {
+      assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("cluster.host", host)))
+        .hasMessageContaining("cluster.host must be an IPv4 address");
+    }
     assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("cluster.port", 70000)))
       .hasMessageContaining("cluster.port");
+    assertThatThrownBy(() -> ClusterSettings.from(new JsonObject().put("cluster.eventbus.port", -1)))
+      .hasMessageContaining("cluster.eventbus.port");
   }
 }
