@@ -69,6 +69,16 @@ class TaskflowConfigTest {
   }
 
   @Test
+  @DisplayName("a switch is true or false, any case; anything else fails at load, naming the variable")
+  void switches() throws Exception {
+    assertThat(load(null, Map.of()).getBoolean("webhooks.allow.private")).isFalse();
+    assertThat(load(null, Map.of("TASKFLOW_WEBHOOKS_ALLOW_PRIVATE", "TRUE")).getValue("webhooks.allow.private"))
+      .isEqualTo(true);
+    assertThatThrownBy(() -> load(null, Map.of("TASKFLOW_WEBHOOKS_ALLOW_PRIVATE", "1")))
+      .hasMessageContaining("TASKFLOW_WEBHOOKS_ALLOW_PRIVATE must be true or false, got '1'");
+  }
+
+  @Test
   @DisplayName("a configured file that does not exist fails the load")
   void missingFile(@TempDir Path dir) {
     assertThatThrownBy(() -> load(dir.resolve("nope.json").toString(), Map.of()))
