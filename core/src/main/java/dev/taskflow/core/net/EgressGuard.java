@@ -47,16 +47,16 @@ public record EgressGuard(boolean allowPrivate) {
     }
     if (literal.isPresent()) {
       InetAddress address = literal.get();
-      return AddressRanges.refused(address).map(kind -> (written(host, address) ? host + " is "
-        : host + " is " + address.getHostAddress() + ", ") + kind.phrase());
+      return AddressRanges.refused(address).map(kind -> host + " is "
+        + (written(host, address) ? "" : address.getHostAddress() + ", ") + kind.phrase());
     }
     return AddressRanges.loopbackName(host) ? Optional.of(host + " is a loopback name") : Optional.empty();
   }
 
   /**
    * Why the addresses a host resolved to are refused: the first in a refused range, such as
-   * "example.internal resolves to 10.0.0.5, a private address". One is enough: which of them a connection would take
-   * is not ours to know.
+   * "example.internal resolves to 10.0.0.5, a private address". One is enough: a name that answers with an internal
+   * address among public ones is not one to send a user's requests to, whichever address is tried first.
    */
   public Optional<String> refusal(String host, List<InetAddress> addresses) {
     if (allowPrivate) {
