@@ -64,10 +64,17 @@ final class WebhookTargets {
     try {
       // java.net.URL reads the URL as the web client does, so the host checked is the host it sends
       parsed = new URL(url);
+      if (!parsed.getProtocol().equals("http") && !parsed.getProtocol().equals("https")) {
+        throw new IllegalArgumentException("it is not an http or https URL");
+      }
+      if (parsed.getHost().isEmpty()) {
+        // InetAddress would answer loopback for no name at all
+        throw new IllegalArgumentException("it names no host");
+      }
       literal = AddressRanges.literal(parsed.getHost());
       refusal = guard.refusal(parsed.getHost());
     } catch (MalformedURLException | IllegalArgumentException e) {
-      return Future.failedFuture(new Refused(url + " has no valid host: " + e.getMessage()));
+      return Future.failedFuture(new Refused(url + " cannot be sent to: " + e.getMessage()));
     }
     if (refusal.isPresent()) {
       return Future.failedFuture(new Refused(refusal.get() + "; " + EgressGuard.HINT));

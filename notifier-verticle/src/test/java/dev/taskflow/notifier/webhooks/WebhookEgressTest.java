@@ -94,7 +94,7 @@ class WebhookEgressTest {
     NotifierFixture.sleep(400);
     assertThat(fixture.webhookAttempts(webhook)).as(host + ": attempts").singleElement().satisfies(attempt -> {
       assertThat(attempt.getInteger("status")).isNull();
-      assertThat(attempt.getString("error")).startsWith("refused: ").contains("webhooks.allow.private");
+      assertThat(attempt.getString("error")).startsWith("refused: ");
     });
     Row delivery = fixture.webhookDelivery(webhook);
     assertThat(delivery.getInteger("attempts")).isEqualTo(1);
@@ -142,6 +142,13 @@ class WebhookEgressTest {
       .startsWith("refused: 2130706433 is 127.0.0.1, a loopback address;");
     assertThat(deliver("0x7f.1").getString("last_error"))
       .startsWith("refused: 0x7f.1 is 127.0.0.1, a loopback address;");
+    assertThat(received.get()).isZero();
+  }
+
+  @Test
+  @DisplayName("a URL with no host, which the system resolver would answer with loopback, is refused as it is")
+  void noHost() {
+    assertThat(deliver("").getString("last_error")).endsWith(" cannot be sent to: it names no host");
     assertThat(received.get()).isZero();
   }
 }
