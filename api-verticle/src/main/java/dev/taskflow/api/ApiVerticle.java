@@ -20,6 +20,7 @@ import dev.taskflow.core.auth.JwtSettings;
 import dev.taskflow.core.auth.TokenAuth;
 import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
+import dev.taskflow.core.net.EgressGuard;
 import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.transport.EventPublisher;
@@ -128,7 +129,7 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("listPendingReminders").setDoValidation(false).addHandler(currentUser)
       .addHandler(reminders::listPending);
     api.getRoute("snoozeReminder").addHandler(currentUser).addHandler(reminders::snooze);
-    WebhookHandlers webhooks = new WebhookHandlers(new WebhookRepository(pool));
+    WebhookHandlers webhooks = new WebhookHandlers(new WebhookRepository(pool), EgressGuard.from(config()));
     api.getRoute("createWebhook").addHandler(currentUser).addHandler(webhooks::createWebhook);
     api.getRoute("listWebhooks").addHandler(currentUser).addHandler(webhooks::listWebhooks);
     api.getRoute("getWebhook").addHandler(currentUser).addHandler(webhooks::getWebhook);

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *   (topic {@code reminders});</li>
  *   <li>{@link DeliveryVerticle} consumes {@code reminders} (to {@code notifications.user.<userId>}, the log and the
  *   webhook queue) and {@code task-events} (relative reminders of recurring instances, the webhook queue);</li>
- *   <li>{@link WebhookVerticle} sends the queued webhook deliveries.</li>
+ *   <li>{@link WebhookVerticle} sends the queued webhook deliveries, to public addresses only unless
+ *   {@code webhooks.allow.private} is set.</li>
  * </ul>
  * Any number of notifiers may run against one database and one broker.
  */

@@ -1,6 +1,9 @@
 package dev.taskflow.notifier;
 
 import dev.taskflow.core.db.Database;
+import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.core.event.TaskflowEvent;
+import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.tasks.Task;
 import dev.taskflow.core.testing.TestDatabase;
@@ -13,10 +16,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import static dev.taskflow.core.kafka.TestKafka.await;
+import static dev.taskflow.core.kafka.TestKafka.waitUntil;
 
 /**
  * A Vert.x, a test class's database and the configuration its verticles get (the broker-less event-bus transport),
@@ -91,6 +98,43 @@ public final class NotifierFixture implements AutoCloseable {
 
   public String state(UUID reminderId) {
     return query("SELECT state FROM reminders WHERE id = $1", reminderId).iterator().next().getString(0);
+  }
+
+  /** A webhook as stored, with no check of its URL: the notifier must not trust that the API checked it. */
+  public UUID webhook(UUID userId, String url, String secret, String... events) {
+    UUID id = UUID.randomUUID();
+    query("INSERT INTO webhooks (id, user_id, url, events, secret) VALUES ($1, $2, $3, $4, $5)", id, userId, url,
+      events.length == 0 ? new String[]{EventTypes.REMINDER_TRIGGERED} : events, secret);
+    return id;
+  }
+
+  /** A {@code taskflow.reminder.triggered} event for the user, written to the outbox for the relay to publish. */
+  public TaskflowEvent reminderTriggered(UUID userId) {
+    JsonObject data = new JsonObject().put("task", new JsonObject().put("id", UUID.randomUUID().toString()))
+      .put("reminder", new JsonObject().put("id", UUID.randomUUID().toString()))
+      .put("fireAt", Instant.now().toString()).put("firedAt", Instant.now().toString()).put("late", false);
+    return await(sql.withTransaction(tx -> new OutboxWriter("notifier")
+      .append(tx, userId, EventTypes.REMINDER_TRIGGERED, UUID.randomUUID().toString(), null, data)));
+  }
+
+  /** The webhook's one delivery. */
+  public Row webhookDelivery(UUID webhookId) {
+    return query("SELECT * FROM webhook_deliveries WHERE webhook_id = $1", webhookId).iterator().next();
+  }
+
+  /** The attempts at the webhook's deliveries, in order. */
+  public List<Row> webhookAttempts(UUID webhookId) {
+    List<Row> attempts = new ArrayList<>();
+    query("SELECT a.* FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id "
+      + "WHERE d.webhook_id = $1 ORDER BY a.attempt", webhookId).forEach(attempts::add);
+    return attempts;
+  }
+
+  /** Waits for the webhook's one delivery to be delivered or failed, and tells which. */
+  public String finalDeliveryState(UUID webhookId) {
+    waitUntil("the delivery to finish", () -> count("SELECT count(*) FROM webhook_deliveries "
+      + "WHERE webhook_id = $1 AND state <> 'pending'", webhookId) == 1);
+    return webhookDelivery(webhookId).getString("state");
   }
 
   @Override

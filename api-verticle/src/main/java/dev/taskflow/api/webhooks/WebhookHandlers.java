@@ -5,6 +5,7 @@ import dev.taskflow.api.http.Problem;
 import dev.taskflow.api.tasks.Cursor;
 import dev.taskflow.api.tasks.TaskInput;
 import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.core.net.EgressGuard;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +16,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 import static dev.taskflow.api.http.Responses.body;
@@ -25,6 +27,9 @@ import static dev.taskflow.api.http.Responses.respond;
 /**
  * {@code /webhooks}: a user's HTTP endpoints for events (by default {@code taskflow.reminder.triggered}), and what was
  * delivered to them. The notifier sends the deliveries; see its {@code WebhookSignature} for the signature header.
+ * A URL whose host is a loopback, private or other internal address written out, or {@code localhost}, is refused
+ * here unless {@code webhooks.allow.private} is set ({@link EgressGuard}); names are not resolved here but at each
+ * delivery, where their addresses are checked.
  */
 public final class WebhookHandlers {
 
@@ -32,14 +37,16 @@ public final class WebhookHandlers {
   public static final int MAX_PAGE = 200;
 
   private final WebhookRepository webhooks;
+  private final EgressGuard egress;
 
-  public WebhookHandlers(WebhookRepository webhooks) {
+  public WebhookHandlers(WebhookRepository webhooks, EgressGuard egress) {
     this.webhooks = webhooks;
+    this.egress = egress;
   }
 
   public void createWebhook(RoutingContext ctx) {
     JsonObject body = body(ctx);
-    String url = url(body.getString("url"));
+    String url = url(body.getString("url"), egress);
     List<String> events = events(body.getJsonArray("events"));
     respond(ctx, webhooks.create(CurrentUser.id(ctx), url, events).compose(webhook -> {
       ctx.response().putHeader(HttpHeaders.LOCATION, "/api/v1/webhooks/" + webhook.getString("id"));
@@ -68,8 +75,11 @@ public final class WebhookHandlers {
       json(ctx, 200, new JsonObject().put("items", page.items()).put("nextCursor", page.nextCursor()))));
   }
 
-  /** An absolute http or https URL with a host, and no credentials or fragment. */
-  static String url(String text) {
+  /**
+   * An absolute http or https URL with a host, and no credentials or fragment, whose host the guard does not refuse as
+   * written.
+   */
+  static String url(String text, EgressGuard egress) {
     URI uri;
     try {
       uri = new URI(text.strip());
@@ -87,6 +97,16 @@ public final class WebhookHandlers {
     if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
       throw Problem.badRequest("url must not carry credentials (user:password@) or a fragment (#...); the "
         + "Taskflow-Signature header authenticates deliveries.");
+    }
+    Optional<String> refusal;
+    try {
+      refusal = egress.refusal(uri.getHost());
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest("url must name a valid host: " + e.getMessage() + ".");
+    }
+    if (refusal.isPresent()) {
+      throw Problem.badRequest("url must not point to a private or internal address: " + refusal.get() + "; "
+        + EgressGuard.HINT + ".");
     }
     return uri.toString();
   }

@@ -86,9 +86,61 @@ class WebhooksApiTest {
   }
 
   @Test
+  @DisplayName("a URL whose host is a loopback, private or link-local address, or localhost, is a 400 naming the "
+    + "setting that allows it, and nothing is stored")
+  void privateAddresses() {
+    Session erin = api.register();
+    for (String url : List.of("http://127.0.0.1:5432/", "http://169.254.169.254/latest/meta-data",
+      "http://10.0.0.5/admin", "http://192.168.1.1/", "http://172.16.0.1/", "http://100.64.0.1/", "http://0.0.0.0/",
+      "http://localhost:8080/hook", "https://hooks.localhost/", "http://LOCALHOST./", "http://[::1]/",
+      "http://[::ffff:127.0.0.1]/", "http://[fd00::1]/", "http://[fe80::1]/", "http://[::]/", "http://224.0.0.1/",
+      "http://2130706433/", "http://0177.0.0.1/")) {
+      HttpResponse<Buffer> response = create(erin, new JsonObject().put("url", url));
+      assertProblem(response, 400, "url must not point to a private or internal address");
+      assertThat(response.bodyAsJsonObject().getString("detail")).as(url)
+        .contains("webhooks.allow.private").contains("TASKFLOW_WEBHOOKS_ALLOW_PRIVATE");
+    }
+    assertProblem(create(erin, new JsonObject().put("url", "http://169.254.169.254/latest/meta-data")), 400,
+      "169.254.169.254 is a link-local address");
+    assertProblem(create(erin, new JsonObject().put("url", "http://2130706433/")), 400,
+      "2130706433 is 127.0.0.1, a loopback address");
+    assertProblem(create(erin, new JsonObject().put("url", "http://localhost:8080/hook")), 400,
+      "localhost is a loopback name");
+    // hex and short forms are no hosts to java.net.URI, which refuses them before the guard sees them
+    for (String url : List.of("http://0x7f.1/", "http://127.1/", "http://1.2.3.4.5/", "http://[fe80::1%25eth0]/")) {
+      assertThat(create(erin, new JsonObject().put("url", url)).statusCode()).as(url).isEqualTo(400);
+    }
+    assertThat(api.get("/api/v1/webhooks", erin).bodyAsJsonObject().getJsonArray("items")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a public address, or any name, is accepted as it is: names are checked when a delivery resolves them")
+  void publicAddresses() {
+    Session frank = api.register();
+    for (String url : List.of("https://example.com/hook", "http://93.184.215.14:8080/hook",
+      "https://[2606:4700:4700::1111]/hook", "https://hooks.internal.example/x", "https://localhost.example.com/")) {
+      HttpResponse<Buffer> response = create(frank, new JsonObject().put("url", url));
+      assertThat(response.statusCode()).as(url + ": " + response.bodyAsString()).isEqualTo(201);
+    }
+  }
+
+  @Test
+  @DisplayName("with webhooks.allow.private set, internal receivers are accepted")
+  void privateAllowed() {
+    try (TestApi allowing = new TestApi(db, new JsonObject().put("webhooks.allow.private", true))) {
+      Session gina = allowing.register();
+      for (String url : List.of("http://127.0.0.1:9/hook", "http://localhost:8080/hook", "http://10.0.0.5/admin",
+        "http://[::1]/")) {
+        HttpResponse<Buffer> response = allowing.post("/api/v1/webhooks", gina, new JsonObject().put("url", url));
+        assertThat(response.statusCode()).as(url + ": " + response.bodyAsString()).isEqualTo(201);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("another user's webhook is a 404 on every verb, and stays as it was")
   void isolation() {
-    String id = create(ada, new JsonObject().put("url", "http://127.0.0.1:9/hook")).bodyAsJsonObject()
+    String id = create(ada, new JsonObject().put("url", "https://example.com/hook")).bodyAsJsonObject()
       .getString("id");
 
     assertProblem(api.get("/api/v1/webhooks/" + id, bob), 404, "No webhook");
@@ -103,7 +155,7 @@ class WebhooksApiTest {
   @DisplayName("deliveries are listed newest first with every attempt, page by page; delete takes them along")
   void deliveries() {
     Session carol = api.register();
-    String id = create(carol, new JsonObject().put("url", "http://127.0.0.1:9/hook")).bodyAsJsonObject()
+    String id = create(carol, new JsonObject().put("url", "https://example.com/hook")).bodyAsJsonObject()
       .getString("id");
     for (int i = 0; i < 3; i++) {
       UUID delivery = UUID.randomUUID();

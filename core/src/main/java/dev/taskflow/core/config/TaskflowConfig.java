@@ -17,7 +17,7 @@ import java.util.Map;
  * <p>Keys are flat and dotted ({@code db.url}, {@code http.port}). Every key has an environment variable: upper case,
  * dots to underscores, prefixed with {@code TASKFLOW_} ({@code TASKFLOW_DB_URL}, {@code TASKFLOW_HTTP_PORT}). Only keys
  * that exist in the defaults are read from the environment, and a value is converted to the type of its default, so
- * {@code TASKFLOW_HTTP_PORT=abc} fails at start-up instead of later (a switch takes true/false, yes/no, on/off or 1/0).
+ * {@code TASKFLOW_HTTP_PORT=abc} and {@code TASKFLOW_WEBHOOKS_ALLOW_PRIVATE=yes} fail at start-up instead of later.
  */
 public final class TaskflowConfig {
 
@@ -91,15 +91,19 @@ public final class TaskflowConfig {
         return Long.parseLong(value.trim());
       }
       if (template instanceof Boolean) {
-        return switch (value.trim().toLowerCase(Locale.ROOT)) {
-          case "true", "yes", "on", "1" -> true;
-          case "false", "no", "off", "0", "" -> false;
-          default -> throw new IllegalArgumentException(envName(key) + " must be true or false, got '" + value + "'");
-        };
+        return bool(key, value.trim());
       }
       return value;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(envName(key) + " must be a number, got '" + value + "'", e);
     }
+  }
+
+  /** Strictly: "1" or "yes" reading as false would turn a switch off without a word. */
+  private static Boolean bool(String key, String value) {
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.valueOf(value);
+    }
+    throw new IllegalArgumentException(envName(key) + " must be true or false, got '" + value + "'");
   }
 }

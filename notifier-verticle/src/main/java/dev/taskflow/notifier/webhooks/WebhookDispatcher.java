@@ -6,6 +6,7 @@ import dev.taskflow.notifier.NotifierSettings;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -26,9 +27,11 @@ import java.util.UUID;
 /**
  * Sends queued webhook deliveries: POSTs the CloudEvent (structured JSON) to the webhook's URL, signed
  * ({@link WebhookSignature}), records every attempt, and retries a failed one (a non-2xx answer, no answer within the
- * timeout, no connection) with exponential backoff until the attempts run out. A round only claims and starts
- * requests; it never waits for a receiver, so a slow webhook delays nobody: it holds at most {@code perWebhook} of the
- * {@code webhookInFlight} slots, and each request gives up after {@code webhookTimeout} without a byte.
+ * timeout, no connection) with exponential backoff until the attempts run out. Each attempt connects to an address
+ * {@link WebhookTargets} resolved and checked; one it refuses (a private or internal address, unless allowed) is
+ * recorded as failed and not retried. A round only claims and starts requests; it never waits for a receiver, so a
+ * slow webhook delays nobody: it holds at most {@code perWebhook} of the {@code webhookInFlight} slots, and each
+ * request gives up after {@code webhookTimeout} without a byte.
  */
 public final class WebhookDispatcher {
 
@@ -46,14 +49,17 @@ public final class WebhookDispatcher {
 
   private final Pool pool;
   private final WebClient client;
+  private final WebhookTargets targets;
   private final NotifierSettings settings;
   private final Runnable afterAttempt;
   private int inFlight;
 
   /** @param afterAttempt called when an attempt has been recorded: a slot is free, a retry is scheduled */
-  public WebhookDispatcher(Pool pool, WebClient client, NotifierSettings settings, Runnable afterAttempt) {
+  WebhookDispatcher(Pool pool, WebClient client, WebhookTargets targets, NotifierSettings settings,
+                    Runnable afterAttempt) {
     this.pool = pool;
     this.client = client;
+    this.targets = targets;
     this.settings = settings;
     this.afterAttempt = afterAttempt;
   }
@@ -101,10 +107,10 @@ public final class WebhookDispatcher {
       });
   }
 
-  /** One attempt, with a hard deadline well inside the lease. */
+  /** One attempt, to the address checked for it, with a hard deadline (the lookup included) well inside the lease. */
   private Future<HttpResponse<Void>> post(Delivery delivery, OffsetDateTime started, Buffer body) {
-    try {
-      return client.postAbs(delivery.url())
+    return targets.server(delivery.url())
+      .compose(server -> client.requestAbs(HttpMethod.POST, server, delivery.url())
         .connectTimeout(settings.webhookTimeout().toMillis())
         .idleTimeout(settings.webhookTimeout().toMillis())
         .followRedirects(false)
@@ -114,22 +120,20 @@ public final class WebhookDispatcher {
         .putHeader("Taskflow-Delivery-Id", delivery.id().toString())
         .putHeader("Taskflow-Delivery-Attempt", Integer.toString(delivery.attempt()))
         .as(BodyCodec.none())
-        .sendBuffer(body)
-        // a hard deadline, well inside the lease: the idle timeout restarts with every byte a trickling receiver sends
-        .timeout(settings.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
+        .sendBuffer(body))
+      // a hard deadline, well inside the lease: the idle timeout restarts with every byte a trickling receiver sends
+      .timeout(settings.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private Future<Void> record(Delivery delivery, AsyncResult<HttpResponse<Void>> result, OffsetDateTime started,
                               long durationMs) {
     Integer status = result.succeeded() ? result.result().statusCode() : null;
     boolean delivered = status != null && status >= 200 && status < 300;
+    boolean refused = result.failed() && result.cause() instanceof WebhookTargets.Refused;
     String error = delivered ? null
       : status != null ? "HTTP " + status + " " + result.result().statusMessage()
-      : abbreviate(result.cause().toString());
-    boolean retry = !delivered && delivery.attempt() < settings.webhookRetry().attempts();
+      : abbreviate(refused ? result.cause().getMessage() : result.cause().toString());
+    boolean retry = !delivered && !refused && delivery.attempt() < settings.webhookRetry().attempts();
     String state = delivered ? "delivered" : retry ? "pending" : "failed";
     Double wait = retry ? settings.webhookRetry().backoff(delivery.attempt()).toMillis() / 1000.0 : null;
     if (!delivered) {

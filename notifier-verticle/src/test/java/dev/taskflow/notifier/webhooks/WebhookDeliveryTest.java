@@ -2,7 +2,6 @@ package dev.taskflow.notifier.webhooks;
 
 import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.event.TaskflowEvent;
-import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.outbox.RelayVerticle;
 import dev.taskflow.core.kafka.TestKafka;
 import dev.taskflow.core.testing.TestDatabase;
@@ -11,9 +10,10 @@ import dev.taskflow.notifier.delivery.DeliveryVerticle;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
+import io.vertx.core.net.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.InetAddress;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -37,6 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Webhooks end to end in one process: an event written to the outbox reaches the notifier's consumer, which queues
  * it for the user's webhooks, and the dispatcher POSTs it to a local HTTP receiver that answers as each test needs.
+ * The receivers are on 127.0.0.1, so this notifier allows private addresses ({@code webhooks.allow.private});
+ * {@link WebhookEgressTest} has the default. Its lookup knows one name of its own, {@code hooks.test}, and it trusts
+ * the certificate of the HTTPS receiver, which is for that name.
  */
 @DisplayName("Webhook deliveries")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,8 +52,15 @@ class WebhookDeliveryTest {
   record Request(MultiMap headers, Buffer body) {
   }
 
+  /** What the HTTPS receiver saw: the TLS server name the client indicated (SNI), and the Host header. */
+  record TlsRequest(String serverName, String host) {
+  }
+
   NotifierFixture fixture;
   HttpServer receiver;
+  SelfSignedCertificate certificate;
+  HttpServer tlsReceiver;
+  final Queue<TlsRequest> tlsRequests = new ConcurrentLinkedQueue<>();
   final Map<String, Queue<Request>> requests = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
   final AtomicInteger slowOpen = new AtomicInteger();
@@ -62,17 +72,31 @@ class WebhookDeliveryTest {
       .put("webhooks.backoff.initial.ms", 100L)
       .put("webhooks.backoff.max.ms", 400L)
       .put("webhooks.timeout.ms", 1500L)
-      .put("webhooks.per.webhook", 2));
+      .put("webhooks.per.webhook", 2)
+      .put("webhooks.allow.private", true));
     receiver = TestKafka.await(fixture.vertx.createHttpServer().requestHandler(this::receive)
+      .listen(0, "127.0.0.1"));
+    certificate = SelfSignedCertificate.create("hooks.test");
+    tlsReceiver = TestKafka.await(fixture.vertx.createHttpServer(new HttpServerOptions()
+        .setSsl(true)
+        .setSni(true)
+        .setKeyCertOptions(certificate.keyCertOptions()))
+      .requestHandler(request -> {
+        tlsRequests.add(new TlsRequest(request.connection().indicatedServerName(), request.getHeader("Host")));
+        request.response().end("thanks");
+      })
       .listen(0, "127.0.0.1"));
     fixture.deploy(new RelayVerticle());
     fixture.deploy(new DeliveryVerticle());
-    fixture.deploy(new WebhookVerticle());
+    fixture.deploy(new WebhookVerticle(host -> host.equals("hooks.test")
+      ? List.of(InetAddress.getByAddress(new byte[]{127, 0, 0, 1}))
+      : WebhookTargets.SYSTEM.addresses(host), certificate.trustOptions()));
   }
 
   @AfterAll
   void stop() {
     fixture.close();
+    certificate.delete();
   }
 
   /** {@code /ok} answers 200; {@code /flaky} 500 twice, then 200; {@code /down} always 503; {@code /slow} never. */
@@ -98,35 +122,7 @@ class WebhookDeliveryTest {
   }
 
   private UUID webhook(UUID user, String path, String secret, String... events) {
-    UUID id = UUID.randomUUID();
-    fixture.query("INSERT INTO webhooks (id, user_id, url, events, secret) VALUES ($1, $2, $3, $4, $5)", id, user,
-      url(path), events.length == 0 ? new String[]{EventTypes.REMINDER_TRIGGERED} : events, secret);
-    return id;
-  }
-
-  private TaskflowEvent fired(UUID user) {
-    JsonObject data = new JsonObject().put("task", new JsonObject().put("id", UUID.randomUUID().toString()))
-      .put("reminder", new JsonObject().put("id", UUID.randomUUID().toString()))
-      .put("fireAt", Instant.now().toString()).put("firedAt", Instant.now().toString()).put("late", false);
-    return TestKafka.await(fixture.sql.withTransaction(tx -> new OutboxWriter("notifier")
-      .append(tx, user, EventTypes.REMINDER_TRIGGERED, UUID.randomUUID().toString(), null, data)));
-  }
-
-  private Row delivery(UUID webhook) {
-    return fixture.query("SELECT * FROM webhook_deliveries WHERE webhook_id = $1", webhook).iterator().next();
-  }
-
-  private List<Row> attempts(UUID webhook) {
-    List<Row> attempts = new ArrayList<>();
-    fixture.query("SELECT a.* FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id "
-      + "WHERE d.webhook_id = $1 ORDER BY a.attempt", webhook).forEach(attempts::add);
-    return attempts;
-  }
-
-  private String finalState(UUID webhook) {
-    waitUntil("the delivery to finish", () -> fixture.count("SELECT count(*) FROM webhook_deliveries "
-      + "WHERE webhook_id = $1 AND state <> 'pending'", webhook) == 1);
-    return delivery(webhook).getString("state");
+    return fixture.webhook(user, url(path), secret, events);
   }
 
   @Test
@@ -137,9 +133,9 @@ class WebhookDeliveryTest {
     UUID webhook = webhook(user, "/ok", secret);
     UUID other = webhook(user, "/ok", "whsec_other", EventTypes.TASK_DELETED);
 
-    TaskflowEvent event = fired(user);
+    TaskflowEvent event = fixture.reminderTriggered(user);
 
-    assertThat(finalState(webhook)).isEqualTo("delivered");
+    assertThat(fixture.finalDeliveryState(webhook)).isEqualTo("delivered");
     Request request = requests.get("/ok").stream()
       .filter(r -> webhook.toString().equals(r.headers().get("Taskflow-Webhook-Id"))).findFirst().orElseThrow();
     assertThat(request.headers().get("Content-Type")).isEqualTo("application/cloudevents+json");
@@ -154,9 +150,41 @@ class WebhookDeliveryTest {
     assertThat(WebhookSignature.verify("whsec_wrong", signature, request.body(), now, 300)).isFalse();
     assertThat(WebhookSignature.verify(secret, signature, Buffer.buffer(body.put("late", true).encode()), now, 300))
       .isFalse();
-    assertThat(attempts(webhook)).singleElement().satisfies(a -> assertThat(a.getInteger("status")).isEqualTo(200));
+    assertThat(fixture.webhookAttempts(webhook)).singleElement()
+      .satisfies(a -> assertThat(a.getInteger("status")).isEqualTo(200));
     assertThat(fixture.count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1", other))
       .as("a webhook that did not ask for reminders").isZero();
+  }
+
+  @Test
+  @DisplayName("a request goes to the address the notifier resolved, with the URL's host in Host: a name only the "
+    + "notifier's own lookup knows is delivered")
+  void connectsToTheAddressChecked() {
+    UUID user = fixture.user();
+    String authority = "hooks.test:" + receiver.actualPort();
+    UUID webhook = fixture.webhook(user, "http://" + authority + "/pinned", "whsec_pinned");
+
+    fixture.reminderTriggered(user);
+
+    assertThat(fixture.finalDeliveryState(webhook)).as(fixture.webhookDelivery(webhook).getString("last_error"))
+      .isEqualTo("delivered");
+    assertThat(requests.get("/pinned")).singleElement()
+      .satisfies(request -> assertThat(request.headers().get("Host")).isEqualTo(authority));
+  }
+
+  @Test
+  @DisplayName("over HTTPS, the address resolved is connected to with the host's name in SNI, in Host and in the "
+    + "certificate check")
+  void https() {
+    UUID user = fixture.user();
+    String authority = "hooks.test:" + tlsReceiver.actualPort();
+    UUID webhook = fixture.webhook(user, "https://" + authority + "/tls", "whsec_tls");
+
+    fixture.reminderTriggered(user);
+
+    assertThat(fixture.finalDeliveryState(webhook)).as(fixture.webhookDelivery(webhook).getString("last_error"))
+      .isEqualTo("delivered");
+    assertThat(tlsRequests).singleElement().isEqualTo(new TlsRequest("hooks.test", authority));
   }
 
   @Test
@@ -165,13 +193,13 @@ class WebhookDeliveryTest {
     UUID user = fixture.user();
     UUID webhook = webhook(user, "/flaky", "whsec_flaky");
 
-    fired(user);
+    fixture.reminderTriggered(user);
 
-    assertThat(finalState(webhook)).isEqualTo("delivered");
-    assertThat(attempts(webhook)).extracting(a -> a.getInteger("status")).containsExactly(500, 500, 200);
-    assertThat(attempts(webhook)).extracting(a -> a.getString("error")).containsExactly("HTTP 500 Internal Server Error",
-      "HTTP 500 Internal Server Error", null);
-    assertThat(delivery(webhook).getInteger("attempts")).isEqualTo(3);
+    assertThat(fixture.finalDeliveryState(webhook)).isEqualTo("delivered");
+    assertThat(fixture.webhookAttempts(webhook)).extracting(a -> a.getInteger("status")).containsExactly(500, 500, 200);
+    assertThat(fixture.webhookAttempts(webhook)).extracting(a -> a.getString("error"))
+      .containsExactly("HTTP 500 Internal Server Error", "HTTP 500 Internal Server Error", null);
+    assertThat(fixture.webhookDelivery(webhook).getInteger("attempts")).isEqualTo(3);
     assertThat(requests.get("/flaky")).extracting(r -> r.headers().get("Taskflow-Delivery-Attempt"))
       .containsExactly("1", "2", "3");
     // longer than any backoff: a fourth attempt would have come by now
@@ -185,11 +213,11 @@ class WebhookDeliveryTest {
     UUID user = fixture.user();
     UUID webhook = webhook(user, "/down", "whsec_down");
 
-    fired(user);
+    fixture.reminderTriggered(user);
 
-    assertThat(finalState(webhook)).isEqualTo("failed");
-    assertThat(attempts(webhook)).hasSize(3).allMatch(a -> a.getInteger("status") == 503);
-    assertThat(delivery(webhook).getOffsetDateTime("finished_at")).isNotNull();
+    assertThat(fixture.finalDeliveryState(webhook)).isEqualTo("failed");
+    assertThat(fixture.webhookAttempts(webhook)).hasSize(3).allMatch(a -> a.getInteger("status") == 503);
+    assertThat(fixture.webhookDelivery(webhook).getOffsetDateTime("finished_at")).isNotNull();
   }
 
   @Test
@@ -198,22 +226,22 @@ class WebhookDeliveryTest {
     UUID slowUser = fixture.user();
     UUID slow = webhook(slowUser, "/slow", "whsec_slow");
     for (int i = 0; i < 5; i++) {
-      fired(slowUser);
+      fixture.reminderTriggered(slowUser);
     }
     waitUntil("the slow receiver to hold requests", () -> slowOpen.get() == 2);
 
     UUID user = fixture.user();
     UUID fast = webhook(user, "/ok", "whsec_fast");
-    fired(user);
+    fixture.reminderTriggered(user);
 
-    assertThat(finalState(fast)).isEqualTo("delivered");
+    assertThat(fixture.finalDeliveryState(fast)).isEqualTo("delivered");
     // read before checking that no attempt has finished: until one does, no third request may start (counting open
     // connections at the receiver instead races its close handler against the next request after a timeout)
     int arrivedWhileHeld = answers.get("/slow").get();
-    assertThat(attempts(slow)).as("the slow webhook's attempts finished so far").isEmpty();
+    assertThat(fixture.webhookAttempts(slow)).as("the slow webhook's attempts finished so far").isEmpty();
     assertThat(arrivedWhileHeld).as("requests at the slow receiver while two were held").isEqualTo(2);
-    waitUntil("the slow webhook's first attempts to time out", () -> attempts(slow).size() >= 2);
-    assertThat(attempts(slow)).allSatisfy(a -> {
+    waitUntil("the slow webhook's first attempts to time out", () -> fixture.webhookAttempts(slow).size() >= 2);
+    assertThat(fixture.webhookAttempts(slow)).allSatisfy(a -> {
       assertThat(a.getInteger("status")).isNull();
       assertThat(a.getString("error")).containsIgnoringCase("timeout");
     });
