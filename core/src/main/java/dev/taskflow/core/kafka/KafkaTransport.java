@@ -65,6 +65,8 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   /** How long closing waits for unacknowledged sends; what is still unsent then stays in the outbox. */
   private static final long PRODUCER_CLOSE_MS = 5_000;
   private static final long ADMIN_CLOSE_MS = 1_000;
+  private static final long LEADERS_WAIT_S = 30;
+  private static final long LEADERS_POLL_MS = 50;
 
   private final Vertx vertx;
   private final KafkaSettings settings;
@@ -105,11 +107,38 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       if (missing.isEmpty()) {
         return Future.<Void>succeededFuture();
       }
+      List<String> names = missing.stream().map(NewTopic::getName).toList();
       return admin.createTopics(missing)
         .recover(error -> alreadyExists(error) ? Future.succeededFuture() : Future.failedFuture(error))
+        .compose(v -> awaitLeaders(names, System.nanoTime() + TimeUnit.SECONDS.toNanos(LEADERS_WAIT_S)))
         .onSuccess(v -> LOG.info("Created topics {} ({} partitions, replication factor {})",
-          missing.stream().map(NewTopic::getName).toList(), settings.partitions(), settings.replicationFactor()));
+          names, settings.partitions(), settings.replicationFactor()));
     });
+  }
+
+  /**
+   * Waits until every partition of new topics has a leader. A publish to a partition whose leader is still being
+   * elected is answered NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of that first batch can then be
+   * refused as out of sequence until the delivery timeout (seen once on the embedded broker, right after creation).
+   */
+  private Future<Void> awaitLeaders(List<String> names, long deadline) {
+    return admin.describeTopics(names)
+      .map(topics -> topics.size() == names.size() && topics.values().stream()
+        .flatMap(topic -> topic.getPartitions().stream())
+        .allMatch(partition -> partition.getLeader() != null && !partition.getLeader().isEmpty()))
+      .otherwise(false) // not known to this broker yet
+      .compose(led -> {
+        if (led) {
+          return Future.succeededFuture();
+        }
+        if (System.nanoTime() > deadline) {
+          return Future.failedFuture(new IllegalStateException("Topics " + names + " have partitions without a leader "
+            + "after " + LEADERS_WAIT_S + " s"));
+        }
+        Promise<Void> again = Promise.promise();
+        vertx.setTimer(LEADERS_POLL_MS, id -> awaitLeaders(names, deadline).onComplete(again));
+        return again.future();
+      });
   }
 
   /** The name a logical topic ({@code task-events}) has on the broker. */
