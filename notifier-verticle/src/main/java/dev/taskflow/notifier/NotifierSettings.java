@@ -15,14 +15,19 @@ import java.time.Duration;
  * @param webhookRetry     attempts per delivery and the backoff between them
  * @param webhookInFlight  deliveries in flight at once, over all webhooks, per notifier instance
  * @param perWebhook       deliveries in flight at once to one webhook, so a slow one cannot take every slot
+ * @param webhookRetention finished deliveries (and their attempts) are deleted this long after they finished
  */
 public record NotifierSettings(int batchSize, Duration lateAfter, Duration safetyPoll, Duration webhookTimeout,
-                               RetryPolicy webhookRetry, int webhookInFlight, int perWebhook) {
+                               RetryPolicy webhookRetry, int webhookInFlight, int perWebhook,
+                               Duration webhookRetention) {
 
   public NotifierSettings {
     if (batchSize < 1 || webhookInFlight < 1 || perWebhook < 1) {
       throw new IllegalArgumentException("notifier.batch.size, webhooks.concurrency and webhooks.per.webhook must be "
         + "at least 1");
+    }
+    if (webhookRetention.toDays() < 1) {
+      throw new IllegalArgumentException("webhooks.retention.days must be at least 1, got " + webhookRetention.toDays());
     }
   }
 
@@ -41,6 +46,7 @@ public record NotifierSettings(int batchSize, Duration lateAfter, Duration safet
         Duration.ofMillis(config.getLong("webhooks.backoff.initial.ms", 10_000L)),
         Duration.ofMillis(config.getLong("webhooks.backoff.max.ms", 3_600_000L))),
       config.getInteger("webhooks.concurrency", 64),
-      config.getInteger("webhooks.per.webhook", 4));
+      config.getInteger("webhooks.per.webhook", 4),
+      Duration.ofDays(config.getInteger("webhooks.retention.days", 30)));
   }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends webhook deliveries ({@link WebhookDispatcher}): woken by NOTIFY on {@code webhook_deliveries} when deliveries
  * are queued (by any notifier), by its timer when a retry is due, and whenever one of its attempts ends. Several
- * instances share the queue through leases. Webhook hosts are resolved on a worker pool of its own and checked
+ * instances share the queue through leases; each deletes finished deliveries past {@code webhooks.retention.days} a
+ * minute after start and hourly ({@link WebhookRetention}). Webhook hosts are resolved on a worker pool of its own and checked
  * against {@code webhooks.allow.private} ({@link WebhookTargets}).
  */
 public final class WebhookVerticle extends VerticleBase {
@@ -27,6 +28,8 @@ public final class WebhookVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookVerticle.class);
   public static final String CHANNEL = "webhook_deliveries";
   private static final String RESOLVER_POOL = "taskflow-webhook-resolver";
+  private static final long PRUNE_FIRST_MS = 60_000;
+  private static final long PRUNE_EVERY_MS = 3_600_000;
 
   private final WebhookTargets.Lookup lookup;
   private final TrustOptions trust;
@@ -34,6 +37,7 @@ public final class WebhookVerticle extends VerticleBase {
   private WebClient client;
   private WorkerExecutor resolver;
   private DueTimer timer;
+  private long pruneTimer = -1;
 
   /** Resolves webhook hosts with the system resolver and trusts the JVM's certificate authorities. */
   public WebhookVerticle() {
@@ -63,6 +67,9 @@ public final class WebhookVerticle extends VerticleBase {
     WebhookDispatcher dispatcher = new WebhookDispatcher(pool, client, new WebhookTargets(resolver, lookup, guard),
       settings, () -> timer.rearm());
     timer = new DueTimer(vertx, "webhook delivery", dispatcher::nextDueMillis, dispatcher::dispatchDue);
+    WebhookRetention retention = new WebhookRetention(pool, settings.webhookRetention());
+    pruneTimer = vertx.setPeriodic(PRUNE_FIRST_MS, PRUNE_EVERY_MS, id -> retention.prune()
+      .onFailure(e -> LOG.warn("Pruning finished webhook deliveries failed, trying again in an hour: {}", e.toString())));
     return timer.start(db.connectOptions(), CHANNEL, settings.safetyPoll())
       .onSuccess(v -> LOG.info("Webhook delivery armed: {} in flight at most, {} per webhook, {} attempts, {}",
         settings.webhookInFlight(), settings.perWebhook(), settings.webhookRetry().attempts(),
@@ -71,6 +78,7 @@ public final class WebhookVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(pruneTimer);
     return (timer != null ? timer.stop() : Future.succeededFuture())
       .eventually(() -> {
         client.close();
