@@ -10,7 +10,6 @@ import dev.taskflow.core.transport.OutboxRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -387,7 +386,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       List<TaskflowEvent> events = new ArrayList<>(batch.size());
       for (KafkaConsumerRecord<String, String> record : batch) {
         try {
-          events.add(TaskflowEvent.fromJson(new JsonObject(record.value())));
+          events.add(TaskflowEvent.decode(record.value()));
         } catch (RuntimeException e) {
           return null;
         }
@@ -399,7 +398,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
       TaskflowEvent event;
       try {
-        event = TaskflowEvent.fromJson(new JsonObject(record.value()));
+        event = TaskflowEvent.decode(record.value());
       } catch (RuntimeException e) {
         return deadLetter(record, "not a Taskflow CloudEvent: " + e, 1);
       }
