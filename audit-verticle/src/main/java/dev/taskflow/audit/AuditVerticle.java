@@ -35,7 +35,8 @@ public final class AuditVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Database.pool(vertx, DatabaseSettings.from(config()));
     EventLogRepository log = new EventLogRepository(pool);
-    IdempotentConsumer recorder = new IdempotentConsumer(pool, CONSUMER, log::append);
+    IdempotentConsumer recorder = new IdempotentConsumer(pool, CONSUMER,
+      IdempotentConsumer.Effect.batched(log::append, log::appendAll));
     history = vertx.eventBus().consumer(Addresses.AUDIT_HISTORY, message -> answerHistory(log, message));
     return history.completion()
       .compose(v -> Transports.subscriber(vertx, config()))

@@ -10,7 +10,6 @@ import dev.taskflow.core.transport.OutboxRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -61,6 +60,8 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   static final int MAX_BUFFERED = 400;
   /** The most records of one partition handed to a {@link BatchEventHandler} at once. */
   static final int MAX_BATCH = 100;
+  /** How long a handled record's offset may wait to be committed with the others (see Subscription#commit). */
+  static final long COMMIT_INTERVAL_MS = 100;
   private static final long CHECK_TIMEOUT_MS = 3_000;
   /** How long closing waits for unacknowledged sends; what is still unsent then stays in the outbox. */
   private static final long PRODUCER_CLOSE_MS = 5_000;
@@ -233,8 +234,9 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
    * One consumer in one group on one topic. Records are handled in order within each partition and concurrently
    * across partitions: each partition has a lane that takes whatever has queued up for it (up to
    * {@link #MAX_BATCH}), hands it to a {@link BatchEventHandler} as one batch (or record by record to a plain
-   * handler), commits the offset after it, and goes on. At most {@link #MAX_BUFFERED} records are fetched and not yet
-   * done, so a partition stuck in retries holds back only what it has buffered.
+   * handler), commits the offset after it (within {@link #COMMIT_INTERVAL_MS}), and goes on. At most
+   * {@link #MAX_BUFFERED} records are fetched and not yet done, so a partition stuck in retries holds back only what it
+   * has buffered.
    */
   private final class Subscription {
 
@@ -244,6 +246,9 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     private final EventHandler handler;
     private final KafkaConsumer<String, String> consumer;
     private final Map<TopicPartition, Lane> lanes = new HashMap<>();
+    /** Offsets handled and not yet committed, by partition; {@code commitPending}: a timer will commit them. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private boolean commitPending;
     private volatile boolean closed;
 
     Subscription(String topic, String group, EventHandler handler) {
@@ -275,6 +280,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
      * committed offset. A batch in flight finishes without committing.
      */
     private void revoked(Set<TopicPartition> partitions) {
+      uncommitted.keySet().removeAll(partitions);
       for (TopicPartition partition : partitions) {
         Lane lane = lanes.remove(partition);
         if (lane != null) {
@@ -368,18 +374,43 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
         });
       }
 
-      /**
-       * Commits the offset after the record, unless the partition moved away. Not awaited: the Kafka client completes
-       * an asynchronous commit on its next poll, and closing the consumer waits for pending commits.
-       */
+      /** Commits the offset after the record (soon: see {@link Subscription#commit}), unless the partition moved. */
       private void commit(KafkaConsumerRecord<String, String> record) {
-        if (revoked) {
-          return;
+        if (!revoked) {
+          Subscription.this.commit(partition, record.offset() + 1);
         }
-        consumer.commit(Map.of(partition, new OffsetAndMetadata(record.offset() + 1, "")))
-          .onFailure(error -> LOG.warn("Group {} could not commit {} offset {} (it may be delivered again): {}", group,
-            partition, record.offset() + 1, error.toString()));
       }
+    }
+
+    /**
+     * Commits {@code next} for the partition within {@link #COMMIT_INTERVAL_MS}, together with every other partition's
+     * newest offset. A commit per batch and lane (the client commits synchronously) had the broker append to
+     * {@code __consumer_offsets} every few events, about as much broker work as producing the events; committing a
+     * little later only widens what a crash or a rebalance redelivers, and a redelivered event changes nothing (the
+     * handlers are idempotent). Closing commits what is left.
+     */
+    private void commit(TopicPartition partition, long next) {
+      uncommitted.put(partition, new OffsetAndMetadata(next, ""));
+      if (!commitPending) {
+        commitPending = true;
+        vertx.setTimer(COMMIT_INTERVAL_MS, id -> {
+          commitPending = false;
+          if (!closed) {
+            commitUncommitted();
+          }
+        });
+      }
+    }
+
+    private void commitUncommitted() {
+      if (uncommitted.isEmpty()) {
+        return;
+      }
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(uncommitted);
+      uncommitted.clear();
+      consumer.commit(offsets)
+        .onFailure(error -> LOG.warn("Group {} could not commit {} (they may be delivered again): {}", group, offsets,
+          error.toString()));
     }
 
     /** The batch's events, or null when one of them is not a Taskflow CloudEvent (it goes the one-by-one way). */
@@ -387,7 +418,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       List<TaskflowEvent> events = new ArrayList<>(batch.size());
       for (KafkaConsumerRecord<String, String> record : batch) {
         try {
-          events.add(TaskflowEvent.fromJson(new JsonObject(record.value())));
+          events.add(TaskflowEvent.decode(record.value()));
         } catch (RuntimeException e) {
           return null;
         }
@@ -399,7 +430,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
       TaskflowEvent event;
       try {
-        event = TaskflowEvent.fromJson(new JsonObject(record.value()));
+        event = TaskflowEvent.decode(record.value());
       } catch (RuntimeException e) {
         return deadLetter(record, "not a Taskflow CloudEvent: " + e, 1);
       }
@@ -465,8 +496,10 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       return promise.future();
     }
 
+    /** Commits the offsets still waiting for their timer; closing the consumer waits for the commits it has. */
     Future<Void> close() {
       closed = true;
+      commitUncommitted();
       return consumer.close()
         .onSuccess(v -> LOG.info("Group {} unsubscribed from {}", group, topic));
     }
