@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
+import static dev.taskflow.core.kafka.TestKafka.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("The idempotent consumer")
@@ -40,10 +40,6 @@ class IdempotentConsumerTest {
   void stop() throws Exception {
     await(pool.close());
     await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static TaskflowEvent event(UUID user, long sequence) {
