@@ -20,6 +20,7 @@ import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,20 +106,22 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
         .filter(name -> !existing.contains(name))
         .map(name -> new NewTopic(name, settings.partitions(), settings.replicationFactor()))
         .toList();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LEADERS_WAIT_S);
       if (missing.isEmpty()) {
-        return Future.<Void>succeededFuture();
+        // another process may have created them a moment ago
+        return awaitLeaders(wanted, deadline);
       }
       List<String> names = missing.stream().map(NewTopic::getName).toList();
       return admin.createTopics(missing)
         .recover(error -> alreadyExists(error) ? Future.succeededFuture() : Future.failedFuture(error))
-        .compose(v -> awaitLeaders(names, System.nanoTime() + TimeUnit.SECONDS.toNanos(LEADERS_WAIT_S)))
+        .compose(v -> awaitLeaders(wanted, deadline))
         .onSuccess(v -> LOG.info("Created topics {} ({} partitions, replication factor {})",
           names, settings.partitions(), settings.replicationFactor()));
     });
   }
 
   /**
-   * Waits until every partition of new topics has a leader. A publish to a partition whose leader is still being
+   * Waits until every partition of the topics has a leader. A publish to a partition whose leader is still being
    * elected is answered NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of that first batch can then be
    * refused as out of sequence until the delivery timeout (seen once on the embedded broker, right after creation).
    */
@@ -127,7 +130,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       .map(topics -> topics.size() == names.size() && topics.values().stream()
         .flatMap(topic -> topic.getPartitions().stream())
         .allMatch(partition -> partition.getLeader() != null && !partition.getLeader().isEmpty()))
-      .otherwise(false) // not known to this broker yet
+      .recover(error -> unknownTopic(error) ? Future.succeededFuture(false) : Future.failedFuture(error))
       .compose(led -> {
         if (led) {
           return Future.succeededFuture();
@@ -195,6 +198,12 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     return error instanceof TopicExistsException || error.getCause() instanceof TopicExistsException;
   }
 
+  /** A topic just created is not known to every broker at once. */
+  private static boolean unknownTopic(Throwable error) {
+    return error instanceof UnknownTopicOrPartitionException
+      || error.getCause() instanceof UnknownTopicOrPartitionException;
+  }
+
   private static Map<String, String> producerConfig(KafkaSettings settings) {
     Map<String, String> config = new HashMap<>();
     config.put("bootstrap.servers", settings.bootstrap());
@@ -249,6 +258,8 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     /** Offsets handled and not yet committed, by partition; {@code commitPending}: a timer will commit them. */
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private boolean commitPending;
+    /** A record was just dead-lettered: its offset is committed at once, so a restart does not dead-letter it again. */
+    private boolean commitNow;
     private volatile boolean closed;
 
     Subscription(String topic, String group, EventHandler handler) {
@@ -391,6 +402,11 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
      */
     private void commit(TopicPartition partition, long next) {
       uncommitted.put(partition, new OffsetAndMetadata(next, ""));
+      if (commitNow) {
+        commitNow = false;
+        commitUncommitted();
+        return;
+      }
       if (!commitPending) {
         commitPending = true;
         vertx.setTimer(COMMIT_INTERVAL_MS, id -> {
@@ -402,15 +418,25 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       }
     }
 
-    private void commitUncommitted() {
+    /**
+     * Commits the offsets waiting; a failed commit puts back those no newer offset has replaced, for partitions still
+     * this consumer's, so the next commit carries them.
+     */
+    private Future<Void> commitUncommitted() {
       if (uncommitted.isEmpty()) {
-        return;
+        return Future.succeededFuture();
       }
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(uncommitted);
       uncommitted.clear();
-      consumer.commit(offsets)
-        .onFailure(error -> LOG.warn("Group {} could not commit {} (they may be delivered again): {}", group, offsets,
-          error.toString()));
+      return consumer.commit(offsets).<Void>mapEmpty().recover(error -> {
+        LOG.warn("Group {} could not commit {} (they may be delivered again): {}", group, offsets, error.toString());
+        offsets.forEach((partition, offset) -> {
+          if (lanes.containsKey(partition)) {
+            uncommitted.putIfAbsent(partition, offset);
+          }
+        });
+        return Future.failedFuture(error);
+      });
     }
 
     /** The batch's events, or null when one of them is not a Taskflow CloudEvent (it goes the one-by-one way). */
@@ -480,6 +506,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
         .<Void>map(metadata -> {
           LOG.error("Group {} dead-lettered {}-{}@{} (key {}) to {}: {}", group, record.topic(), record.partition(),
             record.offset(), record.key(), deadLetterTopic, reason);
+          commitNow = true;
           return null;
         })
         .recover(error -> {
@@ -496,11 +523,15 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       return promise.future();
     }
 
-    /** Commits the offsets still waiting for their timer; closing the consumer waits for the commits it has. */
+    /**
+     * Commits the offsets still waiting for their timer, then closes the consumer: only after the commit, because
+     * closing wakes the consumer's thread up, and a wake-up that lands on a queued commit fails it. A batch still in
+     * flight finishes without committing; its events come again to the next consumer, which finds them processed.
+     */
     Future<Void> close() {
       closed = true;
-      commitUncommitted();
-      return consumer.close()
+      return commitUncommitted()
+        .transform(committed -> consumer.close())
         .onSuccess(v -> LOG.info("Group {} unsubscribed from {}", group, topic));
     }
   }

@@ -54,21 +54,38 @@ public record EgressGuard(boolean allowPrivate) {
   }
 
   /**
-   * Why the addresses a host resolved to are refused: the first in a refused range, such as
-   * "example.internal resolves to 10.0.0.5, a private address". One is enough: a name that answers with an internal
-   * address among public ones is not one to send a user's requests to, whichever address is tried first.
+   * The first of the addresses a host resolved to that is refused, and what it is. One is enough: a name that answers
+   * with an internal address among public ones is not one to send a user's requests to, whichever address is tried
+   * first.
    */
-  public Optional<String> refusal(String host, List<InetAddress> addresses) {
+  public Optional<Refused> refusal(String host, List<InetAddress> addresses) {
     if (allowPrivate) {
       return Optional.empty();
     }
     for (InetAddress address : addresses) {
       Optional<AddressRanges.Kind> kind = AddressRanges.refused(address);
       if (kind.isPresent()) {
-        return Optional.of(host + " resolves to " + address.getHostAddress() + ", " + kind.get().phrase());
+        return Optional.of(new Refused(host, address, kind.get()));
       }
     }
     return Optional.empty();
+  }
+
+  /** A name that resolved to a refused address. */
+  public record Refused(String host, InetAddress address, AddressRanges.Kind kind) {
+
+    /**
+     * What the user may read (a delivery's error): not the address, which would make webhooks a way to look up the
+     * server's internal names, such as "example.internal resolves to a private address".
+     */
+    public String reason() {
+      return host + " resolves to " + kind.phrase();
+    }
+
+    /** What the server's log may say: "example.internal resolves to 10.0.0.5, a private address". */
+    public String detail() {
+      return host + " resolves to " + address.getHostAddress() + ", " + kind.phrase();
+    }
   }
 
   /** The host already reads as its address (10.0.0.5, [fe80::1]); 0x7f.1 and [::ffff:127.0.0.1] do not. */

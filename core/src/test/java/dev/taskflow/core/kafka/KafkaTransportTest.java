@@ -214,6 +214,29 @@ class KafkaTransportTest {
   }
 
   @Test
+  @DisplayName("closing right after handling commits what was handled: the group's next consumer gets none of it again")
+  void closeCommits() {
+    KafkaTransport first = transport();
+    UUID user = UUID.randomUUID();
+    List<TaskflowEvent> published = events(user, 1, 3);
+    List<TaskflowEvent> handled = new CopyOnWriteArrayList<>();
+    await(first.subscribe(Topics.TASK_EVENTS, "close-test", collectingInto(handled)));
+    await(first.publish(records(published)));
+    waitUntil("three events", () -> handled.size() >= 3);
+    // at once: the offsets are still waiting for the commit interval
+    await(first.close());
+
+    KafkaTransport second = transport();
+    List<TaskflowEvent> afterRestart = new CopyOnWriteArrayList<>();
+    await(second.subscribe(Topics.TASK_EVENTS, "close-test", collectingInto(afterRestart)));
+    TaskflowEvent marker = events(user, 4, 1).get(0);
+    await(second.publish(records(List.of(marker))));
+
+    waitUntil("the marker event", () -> afterRestart.contains(marker));
+    assertThat(afterRestart).containsExactly(marker);
+  }
+
+  @Test
   @DisplayName("hands a batch handler each partition's events in order, and on a poison event in a batch goes one by one")
   void batchesPerPartitionInOrder() {
     KafkaTransport transport = transport();

@@ -58,8 +58,12 @@ class EgressGuardTest {
   @DisplayName("any one refused address among a name's addresses refuses it")
   void resolved() throws UnknownHostException {
     assertThat(guard.refusal("example.internal", List.of(ip("93.184.215.14"), ip("10.0.0.5"))))
-      .contains("example.internal resolves to 10.0.0.5, a private address");
-    assertThat(guard.refusal("rebind.example", List.of(ip("::ffff:127.0.0.1"))))
+      .hasValueSatisfying(refused -> {
+        assertThat(refused.reason()).as("what the user reads: no address").isEqualTo(
+          "example.internal resolves to a private address");
+        assertThat(refused.detail()).isEqualTo("example.internal resolves to 10.0.0.5, a private address");
+      });
+    assertThat(guard.refusal("rebind.example", List.of(ip("::ffff:127.0.0.1")))).map(EgressGuard.Refused::detail)
       .contains("rebind.example resolves to 127.0.0.1, a loopback address");
     assertThat(guard.refusal("example.com", List.of(ip("93.184.215.14"), ip("2606:2800:21f:cb07:6820:80da:af6b:8b2c"))))
       .isEmpty();

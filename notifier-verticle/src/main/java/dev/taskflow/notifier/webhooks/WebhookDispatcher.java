@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.UUID;
 
 /**
@@ -107,22 +108,33 @@ public final class WebhookDispatcher {
       });
   }
 
-  /** One attempt, to the address checked for it, with a hard deadline (the lookup included) well inside the lease. */
+  /**
+   * One attempt, to the address checked for it, with a hard deadline (the lookup included) well inside the lease. A
+   * lookup that answers after the deadline sends nothing: the attempt has been recorded as timed out by then.
+   */
   private Future<HttpResponse<Void>> post(Delivery delivery, OffsetDateTime started, Buffer body) {
+    long timeoutMs = settings.webhookTimeout().toMillis();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     return targets.server(delivery.url())
-      .compose(server -> client.requestAbs(HttpMethod.POST, server, delivery.url())
-        .connectTimeout(settings.webhookTimeout().toMillis())
-        .idleTimeout(settings.webhookTimeout().toMillis())
-        .followRedirects(false)
-        .putHeader("Content-Type", TaskflowEvent.CONTENT_TYPE)
-        .putHeader(WebhookSignature.HEADER, WebhookSignature.header(delivery.secret(), started.toEpochSecond(), body))
-        .putHeader("Taskflow-Webhook-Id", delivery.webhookId().toString())
-        .putHeader("Taskflow-Delivery-Id", delivery.id().toString())
-        .putHeader("Taskflow-Delivery-Attempt", Integer.toString(delivery.attempt()))
-        .as(BodyCodec.none())
-        .sendBuffer(body))
+      .compose(server -> {
+        long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (leftMs <= 0) {
+          return Future.failedFuture(new TimeoutException("the host lookup took longer than " + timeoutMs + " ms"));
+        }
+        return client.requestAbs(HttpMethod.POST, server, delivery.url())
+          .connectTimeout(leftMs)
+          .idleTimeout(leftMs)
+          .followRedirects(false)
+          .putHeader("Content-Type", TaskflowEvent.CONTENT_TYPE)
+          .putHeader(WebhookSignature.HEADER, WebhookSignature.header(delivery.secret(), started.toEpochSecond(), body))
+          .putHeader("Taskflow-Webhook-Id", delivery.webhookId().toString())
+          .putHeader("Taskflow-Delivery-Id", delivery.id().toString())
+          .putHeader("Taskflow-Delivery-Attempt", Integer.toString(delivery.attempt()))
+          .as(BodyCodec.none())
+          .sendBuffer(body);
+      })
       // a hard deadline, well inside the lease: the idle timeout restarts with every byte a trickling receiver sends
-      .timeout(settings.webhookTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   private Future<Void> record(Delivery delivery, AsyncResult<HttpResponse<Void>> result, OffsetDateTime started,

@@ -14,6 +14,9 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Where a webhook delivery connects. The URL's host is resolved at each attempt, off the event loop, every address it
  * resolves to is checked by the {@link EgressGuard}, and the request goes to the first of them: the address checked is
@@ -26,6 +29,8 @@ import java.util.Optional;
  * loop or anyone else's lookup. The attempt's deadline covers its lookup.
  */
 final class WebhookTargets {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookTargets.class);
 
   /** A blocking name lookup. */
   @FunctionalInterface
@@ -85,9 +90,10 @@ final class WebhookTargets {
     }
     String host = parsed.getHost();
     return resolver.executeBlocking(() -> lookup.addresses(host), false).compose(addresses -> {
-      Optional<String> resolved = guard.refusal(host, addresses);
+      Optional<EgressGuard.Refused> resolved = guard.refusal(host, addresses);
       if (resolved.isPresent()) {
-        return Future.failedFuture(new Refused(resolved.get() + "; " + EgressGuard.HINT));
+        LOG.warn("Webhook delivery to {} refused: {}", url, resolved.get().detail());
+        return Future.failedFuture(new Refused(resolved.get().reason() + "; " + EgressGuard.HINT));
       }
       return Future.succeededFuture(socket(addresses.get(0), port));
     });

@@ -113,14 +113,14 @@ class WebhookEgressTest {
   }
 
   @Test
-  @DisplayName("a name that resolves to loopback or a private address is refused, naming the address")
+  @DisplayName("a name that resolves to loopback or a private address is refused, saying what it is but not the address")
   void resolvesToPrivate() {
     assertThat(deliver("internal.test").getString("last_error"))
-      .startsWith("refused: internal.test resolves to 127.0.0.1, a loopback address;");
+      .startsWith("refused: internal.test resolves to a loopback address;");
     assertThat(deliver("office.test").getString("last_error"))
-      .startsWith("refused: office.test resolves to 10.0.0.5, a private address;");
+      .startsWith("refused: office.test resolves to a private address;");
     assertThat(deliver("mapped.test").getString("last_error"))
-      .startsWith("refused: mapped.test resolves to 127.0.0.1, a loopback address;");
+      .startsWith("refused: mapped.test resolves to a loopback address;");
     assertThat(received.get()).isZero();
   }
 
@@ -128,7 +128,7 @@ class WebhookEgressTest {
   @DisplayName("one private address among a name's addresses is enough to refuse it")
   void anyAddress() {
     assertThat(deliver("mixed.test").getString("last_error"))
-      .startsWith("refused: mixed.test resolves to 169.254.169.254, a link-local address;");
+      .startsWith("refused: mixed.test resolves to a link-local address;");
   }
 
   @Test
