@@ -246,6 +246,10 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
    * handler), commits the offset after it (within {@link #COMMIT_INTERVAL_MS}), and goes on. At most
    * {@link #MAX_BUFFERED} records are fetched and not yet done, so a partition stuck in retries holds back only what it
    * has buffered.
+   *
+   * <p>Its state (lanes, offsets waiting to be committed) is touched only on the context of the verticle that created
+   * the transport: the consumer's handlers, the commit timer and the handlers' futures all complete there, as long as a
+   * handler completes its future on that context (a pool or producer of the same verticle does).
    */
   private final class Subscription {
 
