@@ -6,9 +6,9 @@ import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.event.Addresses;
 import dev.taskflow.core.event.Topics;
 import dev.taskflow.core.outbox.OutboxWriter;
+import dev.taskflow.core.runtime.DueTimer;
 import dev.taskflow.core.transport.EventSubscriber;
 import dev.taskflow.core.transport.Transports;
-import dev.taskflow.recurrence.series.Scheduler;
 import dev.taskflow.recurrence.series.SeriesRepository;
 import dev.taskflow.recurrence.series.SeriesService;
 import dev.taskflow.recurrence.series.Spawner;
@@ -16,8 +16,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
+
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,17 +26,22 @@ import org.slf4j.LoggerFactory;
  * The recurrence service, owner of the {@code series} table: answers {@code recurrence.preview} and
  * {@code recurrence.series} on the event bus, spawns the next instance when the newest one is completed and ends a
  * series whose newest instance is deleted (consumer group {@code recurrence} on {@code task-events}), and spawns
- * on-schedule instances at their time.
+ * on-schedule instances at their time: a {@link DueTimer} to the earliest {@code next_occurrence_at}, re-armed by NOTIFY
+ * on {@code series} from any process, claiming due series with {@code FOR UPDATE SKIP LOCKED}
+ * ({@link Spawner#spawnDue}), so several recurrence verticles never spawn one occurrence twice.
  */
 public final class RecurrenceVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecurrenceVerticle.class);
   public static final String CONSUMER = "recurrence";
+  /** NOTIFY on this channel when a series changes (a trigger on {@code series}). */
+  private static final String CHANNEL = "series";
+  /** The safety net under LISTEN/NOTIFY: the schedule is read again this often without a notification. */
+  private static final Duration SAFETY_POLL = Duration.ofMinutes(5);
 
   private Pool pool;
   private EventSubscriber subscriber;
-  private PgSubscriber notifications;
-  private Scheduler scheduler;
+  private DueTimer schedule;
   private MessageConsumer<JsonObject> preview;
   private MessageConsumer<JsonObject> series;
 
@@ -46,13 +52,12 @@ public final class RecurrenceVerticle extends VerticleBase {
     OutboxWriter outbox = new OutboxWriter(CONSUMER);
     Spawner spawner = new Spawner(outbox);
     SeriesService service = new SeriesService(vertx, new SeriesRepository(pool, outbox));
-    scheduler = new Scheduler(vertx, pool, spawner);
+    schedule = new DueTimer(vertx, "recurrence schedule", () -> spawner.nextDueMillis(pool),
+      () -> spawner.spawnDue(pool));
     preview = vertx.eventBus().consumer(Addresses.RECURRENCE_PREVIEW, service::preview);
     series = vertx.eventBus().consumer(Addresses.RECURRENCE_SERIES, service::series);
-    notifications = PgSubscriber.subscriber(vertx, db.connectOptions()).reconnectPolicy(retries -> 1_000L);
-    notifications.channel("series").handler(payload -> scheduler.wake()).subscribeHandler(v -> scheduler.wake());
     return Future.all(preview.completion(), series.completion())
-      .compose(v -> notifications.connect())
+      .compose(v -> schedule.start(db.connectOptions(), CHANNEL, SAFETY_POLL))
       .compose(v -> Transports.subscriber(vertx, config()))
       .compose(created -> {
         subscriber = created;
@@ -65,13 +70,10 @@ public final class RecurrenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (scheduler != null) {
-      scheduler.stop();
-    }
     return Future.join(
+        schedule != null ? schedule.stop() : Future.succeededFuture(),
         preview != null ? preview.unregister() : Future.succeededFuture(),
         series != null ? series.unregister() : Future.succeededFuture(),
-        notifications != null ? notifications.close() : Future.succeededFuture(),
         subscriber != null ? subscriber.close() : Future.succeededFuture())
       .eventually(() -> pool.close());
   }

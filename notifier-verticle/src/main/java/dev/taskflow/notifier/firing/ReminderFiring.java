@@ -4,7 +4,7 @@ import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.reminders.Reminder;
 import dev.taskflow.core.tasks.Task;
-import dev.taskflow.notifier.DueTimer;
+import dev.taskflow.core.runtime.DueTimer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

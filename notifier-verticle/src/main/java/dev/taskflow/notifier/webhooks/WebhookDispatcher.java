@@ -1,7 +1,7 @@
 package dev.taskflow.notifier.webhooks;
 
 import dev.taskflow.core.event.TaskflowEvent;
-import dev.taskflow.notifier.DueTimer;
+import dev.taskflow.core.runtime.DueTimer;
 import dev.taskflow.notifier.NotifierSettings;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;

@@ -3,7 +3,7 @@ package dev.taskflow.notifier.webhooks;
 import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.net.EgressGuard;
-import dev.taskflow.notifier.DueTimer;
+import dev.taskflow.core.runtime.DueTimer;
 import dev.taskflow.notifier.NotifierSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

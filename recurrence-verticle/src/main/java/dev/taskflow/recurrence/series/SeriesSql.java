@@ -84,7 +84,7 @@ final class SeriesSql {
 
   /** Milliseconds until the earliest on-schedule occurrence, by the database's clock; null when there is none. */
   static final String NEXT_DUE = """
-    SELECT (extract(epoch FROM min(next_occurrence_at) - clock_timestamp()) * 1000)::int8
+    SELECT ceil(extract(epoch FROM min(next_occurrence_at) - clock_timestamp()) * 1000)::int8
       FROM series WHERE active AND spawn = 'on_schedule'
     """;
 

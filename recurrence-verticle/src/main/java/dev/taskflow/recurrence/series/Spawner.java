@@ -3,6 +3,7 @@ package dev.taskflow.recurrence.series;
 import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.outbox.OutboxWriter;
+import dev.taskflow.core.runtime.DueTimer;
 import dev.taskflow.core.tasks.Task;
 import dev.taskflow.recurrence.rule.Recurrence;
 import io.vertx.core.Future;
@@ -101,12 +102,13 @@ public final class Spawner {
       });
   }
 
-  /**
-   * Claims due on-schedule series and spawns their occurrences, one transaction per batch.
-   *
-   * @return how many series were handled (a full batch means there may be more)
-   */
-  public Future<Integer> spawnDue(Pool pool) {
+  /** Milliseconds until the earliest on-schedule occurrence, on the database's clock; null when none is waiting. */
+  public Future<Long> nextDueMillis(Pool pool) {
+    return pool.query(SeriesSql.NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Claims due on-schedule series and spawns their occurrences, one transaction per batch (a full one: maybe more). */
+  public Future<DueTimer.Round> spawnDue(Pool pool) {
     return pool.withTransaction(tx -> tx.preparedQuery(SeriesSql.CLAIM_DUE).execute(Tuple.of(CLAIM_BATCH))
       .compose(rows -> {
         List<Series> due = new ArrayList<>(rows.size());
@@ -122,7 +124,7 @@ public final class Spawner {
           OffsetDateTime at = now;
           chain = chain.compose(v -> spawnScheduled(tx, series, at));
         }
-        return chain.map(due.size());
+        return chain.map(new DueTimer.Round(due.size(), due.size() == CLAIM_BATCH));
       }));
   }
 

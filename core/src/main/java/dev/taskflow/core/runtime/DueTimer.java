@@ -1,5 +1,6 @@
-package dev.taskflow.notifier;
+package dev.taskflow.core.runtime;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
  * the database reports (on its own clock, so a skewed local clock neither fires early nor late), re-armed after every
  * round and whenever a NOTIFY on its channel says something changed, in this process or another (LISTEN through a
  * {@link PgSubscriber}, which reconnects by itself; a slow safety re-arm covers a notification lost meanwhile). Not a
- * poll: between items nothing runs. Rounds never overlap; a round that filled its batch runs again at once.
+ * poll: between items nothing runs. Rounds never overlap ({@link Rounds}); a round that filled its batch runs again at
+ * once. The notifier's firing and webhook delivery and the recurrence verticle's on-schedule spawning run on it.
  *
  * <p>Use it on its verticle's context only.
  */
@@ -33,14 +35,12 @@ public final class DueTimer {
   private final Vertx vertx;
   private final String name;
   private final Supplier<Future<Long>> nextDueMillis;
-  private final Supplier<Future<Round>> round;
 
   private PgSubscriber subscriber;
   private long safetyTimer = -1;
   private long timer = -1;
   private long armedFor = Long.MAX_VALUE;
-  private boolean running;
-  private boolean again;
+  private final Rounds<Round> rounds;
   private boolean stopped;
   private long backoffMillis;
 
@@ -54,7 +54,7 @@ public final class DueTimer {
     this.vertx = vertx;
     this.name = name;
     this.nextDueMillis = nextDueMillis;
-    this.round = round;
+    this.rounds = new Rounds<>(round, this::settled);
   }
 
   /**
@@ -83,33 +83,28 @@ public final class DueTimer {
 
   /** Runs a round now, or right after the current one. */
   public void wake() {
-    if (stopped) {
+    if (!stopped) {
+      rounds.request();
+    }
+  }
+
+  /** After the last round requested: again at once when it filled its batch, else armed for the next item. */
+  private void settled(AsyncResult<Round> done) {
+    if (done.failed()) {
+      backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, MAX_BACKOFF_MS);
+      LOG.warn("{}: round failed, retrying in {} ms: {}", name, backoffMillis, done.cause().toString());
+      arm(backoffMillis, 0);
       return;
     }
-    if (running) {
-      again = true;
-      return;
+    backoffMillis = 0;
+    Round result = done.result();
+    if (result.full()) {
+      wake();
+    } else {
+      nextDueMillis.get()
+        .onSuccess(millis -> arm(millis, result.handled() == 0 ? CONTENDED_MS : 0))
+        .onFailure(e -> arm(1_000L, 0));
     }
-    running = true;
-    again = false;
-    round.get().onComplete(done -> {
-      running = false;
-      if (done.failed()) {
-        backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, MAX_BACKOFF_MS);
-        LOG.warn("{}: round failed, retrying in {} ms: {}", name, backoffMillis, done.cause().toString());
-        arm(backoffMillis, 0);
-        return;
-      }
-      backoffMillis = 0;
-      Round result = done.result();
-      if (result.full() || again) {
-        wake();
-      } else {
-        nextDueMillis.get()
-          .onSuccess(millis -> arm(millis, result.handled() == 0 ? CONTENDED_MS : 0))
-          .onFailure(e -> arm(1_000L, 0));
-      }
-    });
   }
 
   /**
