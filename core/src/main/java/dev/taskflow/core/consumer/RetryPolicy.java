@@ -27,6 +27,10 @@ public record RetryPolicy(int attempts, Duration initial, Duration max) {
       Duration.ofMillis(config.getLong("consumer.retry.max.ms", 5000L)));
   }
 
+  public RetryPolicy withAttempts(int count) {
+    return new RetryPolicy(count, initial, max);
+  }
+
   /** The wait before attempt {@code attempt + 1}, after {@code attempt} (1-based) failed. */
   public Duration backoff(int attempt) {
     long millis = initial.toMillis();

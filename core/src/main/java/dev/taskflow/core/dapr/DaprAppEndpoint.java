@@ -1,5 +1,7 @@
 package dev.taskflow.core.dapr;
 
+import dev.taskflow.core.consumer.Retrier;
+import dev.taskflow.core.consumer.RetryPolicy;
 import dev.taskflow.core.dapr.DaprTransport.DeliveryStatus;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.event.Topics;
@@ -26,7 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.time.Duration;
 
 /**
  * The one HTTP endpoint of a process that its Dapr sidecar delivers to ({@code dapr.app.host:dapr.app.port}), shared by
@@ -43,6 +45,14 @@ final class DaprAppEndpoint {
 
   private static final Logger LOG = LoggerFactory.getLogger(DaprAppEndpoint.class);
   static final long SETTLE_MS = 250;
+  /**
+   * How long a delivery that fails transiently is retried here before the answer is RETRY (the sidecar then redelivers,
+   * without limit: see {@code dapr-components/resiliency.yaml}): two of the longest retry waits, 10 s by default,
+   * below the Resiliency policy's delivery timeout (30 s).
+   */
+  static Duration transientHold(RetryPolicy retry) {
+    return retry.max().multipliedBy(2);
+  }
 
   private record Address(Vertx vertx, String host, int port) {
   }
@@ -131,8 +141,9 @@ final class DaprAppEndpoint {
   }
 
   /** Adds a handler, run on {@code context} (its verticle's), once the server listens. */
-  Future<Void> add(String topic, String group, EventHandler handler, Context context, Object user) {
-    Registration registration = new Registration(handler, context, user);
+  Future<Void> add(String topic, String group, EventHandler handler, RetryPolicy retry, Context context, Object user) {
+    Retrier retrier = new Retrier(address.vertx(), retry, group).withTransientLimit(transientHold(retry));
+    Registration registration = new Registration(handler, retrier, context, user);
     synchronized (this) {
       topics.computeIfAbsent(topic, t -> new LinkedHashMap<>()).computeIfAbsent(group, Group::new).add(registration);
       lastChange = System.nanoTime();
@@ -230,13 +241,22 @@ final class DaprAppEndpoint {
     synchronized (this) {
       groups = List.copyOf(topics.getOrDefault(topic, Map.of()).values());
     }
-    List<Future<Void>> results = new ArrayList<>(groups.size());
+    List<Future<DeliveryStatus>> results = new ArrayList<>(groups.size());
     for (Group group : groups) {
       Registration registration = group.next();
       if (registration != null) {
-        results.add(registration.handle(event)
-          .onFailure(error -> LOG.warn("Group {} failed on {} {} from {}; asking Dapr to retry: {}", group.name,
-            event.type(), event.id(), topic, error.toString())));
+        results.add(registration.handle(event, "event " + event.id() + " of " + topic)
+          .map(DeliveryStatus.SUCCESS)
+          .otherwise(error -> {
+            if (error instanceof Retrier.GaveUp) {
+              LOG.error("Group {} gave up on {} {} from {}; asking Dapr to dead-letter it: {}", group.name,
+                event.type(), event.id(), topic, error.getMessage());
+              return DeliveryStatus.DROP;
+            }
+            LOG.warn("Group {} could not handle {} {} from {} yet; asking Dapr to deliver it again: {}", group.name,
+              event.type(), event.id(), topic, error.toString());
+            return DeliveryStatus.RETRY;
+          }));
       }
     }
     if (results.isEmpty()) {
@@ -244,30 +264,37 @@ final class DaprAppEndpoint {
       LOG.warn("No group handles {} here (yet); asking Dapr to retry event {}", topic, event.id());
       return Future.succeededFuture(DeliveryStatus.RETRY);
     }
-    return Future.join(results)
-      .map(DeliveryStatus.SUCCESS)
-      .otherwise(DeliveryStatus.RETRY);
+    return Future.all(results).map(all -> combined(all.<DeliveryStatus>list()));
   }
 
-  /** One handler, run on the context it was subscribed from (the event loop of its verticle). */
-  private record Registration(EventHandler handler, Context context, Object user) {
+  /**
+   * RETRY while any group still wants the event again (the groups that succeeded find it processed next time), else
+   * DROP when a group gave up on it (the sidecar dead-letters a dropped event), else SUCCESS.
+   */
+  static DeliveryStatus combined(List<DeliveryStatus> statuses) {
+    if (statuses.contains(DeliveryStatus.RETRY)) {
+      return DeliveryStatus.RETRY;
+    }
+    return statuses.contains(DeliveryStatus.DROP) ? DeliveryStatus.DROP : DeliveryStatus.SUCCESS;
+  }
 
-    Future<Void> handle(TaskflowEvent event) {
+  /**
+   * One handler, run on the context it was subscribed from (the event loop of its verticle), retried there by its
+   * retrier: transient failures for up to {@link #transientHold}, others up to the retry policy's attempts.
+   */
+  private record Registration(EventHandler handler, Retrier retrier, Context context, Object user) {
+
+    Future<Void> handle(TaskflowEvent event, String what) {
       if (context == null || context == Vertx.currentContext()) {
-        return invoke(() -> handler.handle(event));
+        return run(event, what);
       }
       Promise<Void> promise = Promise.promise();
-      context.runOnContext(v -> invoke(() -> handler.handle(event)).onComplete(promise));
+      context.runOnContext(v -> run(event, what).onComplete(promise));
       return promise.future();
     }
 
-    private static Future<Void> invoke(Supplier<Future<Void>> call) {
-      try {
-        Future<Void> result = call.get();
-        return result != null ? result : Future.failedFuture(new NullPointerException("handler returned null"));
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
+    private Future<Void> run(TaskflowEvent event, String what) {
+      return retrier.run(what, () -> handler.handle(event), () -> true, null);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.taskflow.core.dapr;
 
+import dev.taskflow.core.consumer.RetryPolicy;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.transport.EventHandler;
 import dev.taskflow.core.transport.EventPublisher;
@@ -10,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
@@ -40,15 +42,18 @@ import java.util.regex.Pattern;
  * dead-letter topic {@code <topic>.dlq}) and the deliveries, {@code POST /dapr/deliver/<topic>}. A Dapr app id is one
  * consumer group (the Kafka component's {@code consumerGroup} is the app id), so all the groups subscribed in one
  * process share the topic's one Dapr subscription: a delivery goes to one handler of every group (a group's handlers
- * take turns), on the context that handler subscribed from, and the answer is {@code SUCCESS} when all succeeded,
- * {@code RETRY} when any failed (handlers are idempotent, so the groups that had succeeded change nothing the next
- * time), and {@code DROP} when the body is not a Taskflow CloudEvent.
+ * take turns), on the context that handler subscribed from, retried there by a {@link dev.taskflow.core.consumer.Retrier}
+ * (a transient failure for up to two of the longest retry waits, any other up to {@code consumer.retry.attempts}
+ * times). The answer is {@code SUCCESS} when all succeeded, {@code RETRY} when one still failed transiently (handlers are
+ * idempotent, so the groups that had succeeded change nothing the next time), {@code DROP} when one gave up on the event
+ * or the body is not a Taskflow CloudEvent.
  *
- * <p><b>Retries and dead letters are the sidecar's job.</b> The Resiliency policy in
- * {@code dapr-components/resiliency.yaml} (exponential backoff, 5 retries, on the pubsub component's inbound side)
- * redelivers after RETRY; once the retries are spent, and at once after DROP, Dapr publishes the event to the
- * subscription's dead-letter topic {@code <topic>.dlq}. Per-key order on delivery is the sidecar's too (the Kafka
- * component hands a partition's messages over one at a time).
+ * <p><b>Redelivery and dead letters are the sidecar's.</b> The Resiliency policy in
+ * {@code dapr-components/resiliency.yaml} redelivers after RETRY without limit ({@code maxRetries: -1}, backing off up
+ * to 15 s): a transient failure is an outage, and dead-lettering a healthy event would lose its effect. After DROP
+ * the sidecar publishes the event to the subscription's dead-letter topic {@code <topic>.dlq} (Dapr 1.13+,
+ * dapr/dapr#7097). Per-key order on delivery is the sidecar's too (the Kafka component hands a partition's messages
+ * over one at a time).
  *
  * <p>Dapr reads {@code /dapr/subscribe} once, when it connects to the app's port: a process subscribes every topic it
  * needs during its start-up. The endpoint answers the list only once no subscription has been added for a moment, so
@@ -71,18 +76,25 @@ public final class DaprTransport implements EventPublisher, EventSubscriber {
 
   private final Vertx vertx;
   private final DaprSettings settings;
+  private final RetryPolicy retry;
   private final WebClient client;
   /** The process's delivery endpoint, once this transport subscribed; guarded by {@code this}. */
   private DaprAppEndpoint endpoint;
 
-  private DaprTransport(Vertx vertx, DaprSettings settings) {
+  private DaprTransport(Vertx vertx, DaprSettings settings, RetryPolicy retry) {
     this.vertx = vertx;
     this.settings = settings;
+    this.retry = retry;
     this.client = WebClient.create(vertx);
   }
 
+  /** A transport whose handlers are retried with the default {@code consumer.retry.*} policy. */
   public static DaprTransport create(Vertx vertx, DaprSettings settings) {
-    return new DaprTransport(vertx, settings);
+    return create(vertx, settings, RetryPolicy.from(new JsonObject()));
+  }
+
+  public static DaprTransport create(Vertx vertx, DaprSettings settings, RetryPolicy retry) {
+    return new DaprTransport(vertx, settings, retry);
   }
 
   // ---------------------------------------------------------------- publishing
@@ -160,7 +172,7 @@ public final class DaprTransport implements EventPublisher, EventSubscriber {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return subscribed.add(topic, group, handler, Vertx.currentContext(), this)
+    return subscribed.add(topic, group, handler, retry, Vertx.currentContext(), this)
       .onSuccess(v -> LOG.info("Group {} subscribed to {} through Dapr pub/sub {}", group, topic, settings.pubsub()))
       .onFailure(error -> {
         synchronized (this) {

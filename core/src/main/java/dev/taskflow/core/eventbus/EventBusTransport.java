@@ -1,5 +1,6 @@
 package dev.taskflow.core.eventbus;
 
+import dev.taskflow.core.consumer.Retrier;
 import dev.taskflow.core.consumer.RetryPolicy;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.event.Topics;
@@ -8,7 +9,6 @@ import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.EventSubscriber;
 import dev.taskflow.core.transport.OutboxRecord;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -32,6 +32,7 @@ public final class EventBusTransport implements EventPublisher, EventSubscriber 
   private final Vertx vertx;
   private final RetryPolicy retry;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private volatile boolean closed;
 
   public EventBusTransport(Vertx vertx, RetryPolicy retry) {
     this.vertx = vertx;
@@ -57,37 +58,34 @@ public final class EventBusTransport implements EventPublisher, EventSubscriber 
   }
 
   /**
-   * Events are handled one after another in arrival order. A failing handler is retried with the consumer retry
-   * policy's backoff; after the last attempt the event is published on {@code topic.<topic>.dlq} and the next one is
-   * handled.
+   * Events are handled one after another in arrival order. A failing handler is retried by a {@link Retrier}: for as
+   * long as it fails transiently, else up to the retry policy's attempts; after that the event is published on
+   * {@code topic.<topic>.dlq} and the next one is handled.
    */
   @Override
   public Future<Void> subscribe(String topic, String group, EventHandler handler) {
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address(topic));
+    Retrier retrier = new Retrier(vertx, retry, group);
     Future<?>[] previous = {Future.succeededFuture()};
     consumer.handler(message -> {
       JsonObject body = message.body();
-      previous[0] = previous[0].eventually(() -> deliver(topic, group, handler, body, 1));
+      previous[0] = previous[0].eventually(() -> deliver(topic, group, handler, retrier, body));
     });
     consumers.add(consumer);
     return consumer.completion();
   }
 
-  private Future<Void> deliver(String topic, String group, EventHandler handler, JsonObject body, int attempt) {
-    Future<Void> handled;
+  private Future<Void> deliver(String topic, String group, EventHandler handler, Retrier retrier, JsonObject body) {
+    TaskflowEvent event;
     try {
-      handled = handler.handle(TaskflowEvent.fromJson(body));
+      event = TaskflowEvent.fromJson(body);
     } catch (RuntimeException notAnEvent) {
       return deadLetter(topic, group, body, notAnEvent);
     }
-    return handled.recover(error -> {
-      if (attempt >= retry.attempts()) {
-        return deadLetter(topic, group, body, error);
-      }
-      Promise<Void> later = Promise.promise();
-      vertx.setTimer(retry.backoff(attempt).toMillis(), id -> later.complete());
-      return later.future().compose(v -> deliver(topic, group, handler, body, attempt + 1));
-    });
+    return retrier.run("event " + event.id() + " of " + topic, () -> handler.handle(event), () -> !closed, null)
+      .recover(error -> error instanceof Retrier.GaveUp
+        ? deadLetter(topic, group, body, error.getCause())
+        : Future.succeededFuture());
   }
 
   private Future<Void> deadLetter(String topic, String group, JsonObject body, Throwable error) {
@@ -98,6 +96,7 @@ public final class EventBusTransport implements EventPublisher, EventSubscriber 
 
   @Override
   public Future<Void> close() {
+    closed = true;
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 }

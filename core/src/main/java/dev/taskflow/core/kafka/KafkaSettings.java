@@ -16,7 +16,12 @@ import java.time.Duration;
  * @param replicationFactor replicas of the topics created at start (1 for the embedded broker)
  * @param retryAttempts     how many times a consumer hands an event to its handler before it goes to the DLQ
  * @param retryInitial      the wait before the second attempt; doubles after every failure ...
- * @param retryMax          ... up to this
+ * @param retryMax          ... up to this (also the longest wait between retries of a transient failure)
+ * @param sessionTimeoutMs  how long the group coordinator waits for a silent member before its partitions go to the
+ *                          others ({@code kafka.session.timeout.ms}; Kafka's default is 45 s)
+ * @param groupInstanceId   stable per process or pod ({@code kafka.group.instance.id}, e.g. the pod name): makes the
+ *                          consumers static group members that get their partitions back at once after a restart;
+ *                          empty for dynamic membership. Two live processes must never share one.
  */
 public record KafkaSettings(
   String bootstrap,
@@ -26,7 +31,9 @@ public record KafkaSettings(
   short replicationFactor,
   int retryAttempts,
   Duration retryInitial,
-  Duration retryMax) {
+  Duration retryMax,
+  long sessionTimeoutMs,
+  String groupInstanceId) {
 
   public KafkaSettings {
     bootstrap = bootstrap == null ? "" : bootstrap.trim();
@@ -40,6 +47,14 @@ public record KafkaSettings(
     if (retryAttempts < 1) {
       throw new IllegalArgumentException("consumer.retry.attempts must be at least 1, got " + retryAttempts);
     }
+    if (sessionTimeoutMs < 1000) {
+      throw new IllegalArgumentException("kafka.session.timeout.ms must be at least 1000, got " + sessionTimeoutMs);
+    }
+    groupInstanceId = groupInstanceId == null ? "" : groupInstanceId.strip();
+    if (!groupInstanceId.matches("[A-Za-z0-9._-]{0,200}")) {
+      throw new IllegalArgumentException("kafka.group.instance.id may hold letters, digits, '.', '_' and '-' only, got '"
+        + groupInstanceId + "'");
+    }
   }
 
   public static KafkaSettings from(JsonObject config) {
@@ -51,7 +66,9 @@ public record KafkaSettings(
       config.getInteger("kafka.replication.factor", 1).shortValue(),
       config.getInteger("consumer.retry.attempts", 5),
       Duration.ofMillis(config.getLong("consumer.retry.initial.ms", 100L)),
-      Duration.ofMillis(config.getLong("consumer.retry.max.ms", 5000L)));
+      Duration.ofMillis(config.getLong("consumer.retry.max.ms", 5000L)),
+      config.getLong("kafka.session.timeout.ms", 6000L),
+      config.getString("kafka.group.instance.id", ""));
   }
 
   /** True when no external broker is configured. */
@@ -62,16 +79,21 @@ public record KafkaSettings(
   /** The same settings pointing at {@code bootstrapServers} (e.g. the embedded broker once it is up). */
   public KafkaSettings withBootstrap(String bootstrapServers) {
     return new KafkaSettings(bootstrapServers, embeddedPort, topicPrefix, partitions, replicationFactor, retryAttempts,
-      retryInitial, retryMax);
+      retryInitial, retryMax, sessionTimeoutMs, groupInstanceId);
   }
 
   public KafkaSettings withTopicPrefix(String prefix) {
     return new KafkaSettings(bootstrap, embeddedPort, prefix, partitions, replicationFactor, retryAttempts,
-      retryInitial, retryMax);
+      retryInitial, retryMax, sessionTimeoutMs, groupInstanceId);
+  }
+
+  /** How consumers retry a failing handler. */
+  public RetryPolicy retry() {
+    return new RetryPolicy(retryAttempts, retryInitial, retryMax);
   }
 
   /** The wait before attempt {@code attempt + 1}, after {@code attempt} (1-based) failed. */
   public Duration backoff(int attempt) {
-    return new RetryPolicy(retryAttempts, retryInitial, retryMax).backoff(attempt);
+    return retry().backoff(attempt);
   }
 }

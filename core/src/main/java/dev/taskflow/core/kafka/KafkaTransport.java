@@ -1,5 +1,6 @@
 package dev.taskflow.core.kafka;
 
+import dev.taskflow.core.consumer.Retrier;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.event.Topics;
 import dev.taskflow.core.transport.BatchEventHandler;
@@ -41,10 +42,17 @@ import java.util.stream.Stream;
  * takes them), committing each offset only after the handler succeeded.
  *
  * <p>Records: key = the user id, value = the structured-mode CloudEvent JSON, header
- * {@code content-type: application/cloudevents+json}. A handler that fails is retried with exponential backoff
- * ({@link KafkaSettings#retryAttempts()} attempts in all); after that, and at once for a value that is not a
- * CloudEvent, the record goes unchanged (same key, same value, headers added to say why) to {@code <topic>.dlq} and
- * its offset is committed, so a poison event never blocks its partition nor comes back after a restart.
+ * {@code content-type: application/cloudevents+json}. A handler that fails is retried by a {@link Retrier}: a transient
+ * failure (database down, connection cut, timeout) for as long as it lasts, with the partition paused and nothing
+ * committed past the event, so an outage only delays the effect; any other failure
+ * {@link KafkaSettings#retryAttempts()} times in all. After that, and at once for a value that is not a CloudEvent,
+ * the record goes unchanged (same key, same value, headers added to say why) to {@code <topic>.dlq} and its offset is
+ * committed, so a poison event never blocks its partition nor comes back after a restart.
+ *
+ * <p>Group membership: a member that dies is noticed after {@link KafkaSettings#sessionTimeoutMs()} (Kafka's default of
+ * 45 s held every partition of a crashed process that long). With {@link KafkaSettings#groupInstanceId()} set (stable
+ * per process or pod) membership is static: a restarted process gets its partitions back at once, without waiting for
+ * the session to expire or a rebalance of the others.
  *
  * <p>Every topic name is prefixed with {@link KafkaSettings#topicPrefix()} ({@code ""} in production).
  */
@@ -222,21 +230,19 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     return config;
   }
 
-  private Map<String, String> consumerConfig(String group) {
+  private Map<String, String> consumerConfig(String group, String instanceId) {
     Map<String, String> config = new HashMap<>();
     config.put("bootstrap.servers", settings.bootstrap());
     config.put("group.id", group);
+    if (instanceId != null) {
+      config.put("group.instance.id", instanceId);
+    }
+    config.put("session.timeout.ms", Long.toString(settings.sessionTimeoutMs()));
+    config.put("heartbeat.interval.ms", Long.toString(Math.max(100, settings.sessionTimeoutMs() / 4)));
     config.put("enable.auto.commit", "false");
     config.put("auto.offset.reset", "earliest");
     config.put("max.poll.records", Integer.toString(MAX_POLL_RECORDS));
     return config;
-  }
-
-  /** Thrown into a retry chain when its subscription closed: the event is neither dead-lettered nor committed. */
-  private static final class SubscriptionClosed extends RuntimeException {
-    SubscriptionClosed() {
-      super("subscription closed", null, false, false);
-    }
   }
 
   /**
@@ -265,13 +271,22 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     /** A record was just dead-lettered: its offset is committed at once, so a restart does not dead-letter it again. */
     private boolean commitNow;
     private volatile boolean closed;
+    private final Retrier retrier;
+    /** A batch that fails for a reason that is not transient is split at once, to find the record at fault. */
+    private final Retrier batchRetrier;
+    /** This consumer's static group member id, or null. */
+    private final String instanceId;
 
     Subscription(String topic, String group, EventHandler handler) {
       this.topic = topic;
       this.deadLetterTopic = Topics.deadLetter(topic);
       this.group = group;
       this.handler = handler;
-      this.consumer = KafkaConsumer.create(vertx, consumerConfig(group), String.class, String.class);
+      this.retrier = new Retrier(vertx, settings.retry(), group);
+      this.batchRetrier = new Retrier(vertx, settings.retry().withAttempts(1), group);
+      this.instanceId = settings.groupInstanceId().isEmpty() ? null : StaticMembers.acquire(settings.groupInstanceId(),
+        group, topic);
+      this.consumer = KafkaConsumer.create(vertx, consumerConfig(group, instanceId), String.class, String.class);
     }
 
     Future<Void> start() {
@@ -311,13 +326,18 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       }
     }
 
-    /** One partition's records, handled one batch at a time, in offset order. */
+    /**
+     * One partition's records, handled one batch at a time, in offset order. While a batch fails transiently the
+     * partition is paused (nothing more is fetched for it, so it does not fill the subscription's buffer the other
+     * partitions share) and resumed when the batch is done.
+     */
     private final class Lane {
 
       private final TopicPartition partition;
       private final ArrayDeque<KafkaConsumerRecord<String, String>> queue = new ArrayDeque<>();
       private boolean busy;
       private boolean revoked;
+      private boolean paused;
 
       Lane(TopicPartition partition) {
         this.partition = partition;
@@ -335,6 +355,27 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
         done(dropped);
       }
 
+      /** Still this consumer's to handle: not closed, not moved to another member. */
+      private boolean active() {
+        return !closed && !revoked;
+      }
+
+      private void pauseFetching() {
+        if (!paused && active()) {
+          paused = true;
+          consumer.pause(Set.of(partition));
+        }
+      }
+
+      private void resumeFetching() {
+        if (paused) {
+          paused = false;
+          if (active()) {
+            consumer.resume(Set.of(partition));
+          }
+        }
+      }
+
       private void drain() {
         if (busy || queue.isEmpty() || closed) {
           return;
@@ -346,8 +387,9 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
         }
         process(batch).onComplete(result -> {
           busy = false;
+          resumeFetching();
           if (result.failed()) {
-            if (!(result.cause() instanceof SubscriptionClosed)) {
+            if (!(result.cause() instanceof Retrier.Stopped)) {
               LOG.error("Group {} stopped at {} offset {}", group, partition, batch.get(0).offset(), result.cause());
             }
             return;
@@ -357,23 +399,27 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
         });
       }
 
-      /** Handles the batch at once when the handler can, else (or when that fails) record by record. */
+      /**
+       * Handles the batch at once when the handler can (retrying it while it fails transiently), else, or when it fails
+       * otherwise, record by record, so that only the record at fault goes to the dead-letter topic.
+       */
       private Future<Void> process(List<KafkaConsumerRecord<String, String>> batch) {
         List<TaskflowEvent> events = batch.size() > 1 && handler instanceof BatchEventHandler ? parse(batch) : null;
         if (events == null) {
           return oneByOne(batch, 0);
         }
-        return invoke(() -> ((BatchEventHandler) handler).handleBatch(events))
+        String what = "a batch of " + batch.size() + " events at " + partition + " offset " + batch.get(0).offset();
+        return batchRetrier.run(what, () -> ((BatchEventHandler) handler).handleBatch(events), this::active,
+            this::pauseFetching)
           .<Void>map(v -> {
             commit(batch.get(batch.size() - 1));
             return null;
           })
           .recover(error -> {
-            if (closed) {
-              return Future.failedFuture(new SubscriptionClosed());
+            if (!(error instanceof Retrier.GaveUp)) {
+              return Future.failedFuture(error);
             }
-            LOG.warn("Group {} failed on a batch of {} events at {} offset {}, handling them one by one: {}", group,
-              batch.size(), partition, batch.get(0).offset(), error.toString());
+            LOG.warn("Group {} failed on {}, handling them one by one: {}", group, what, error.getCause().toString());
             return oneByOne(batch, 0);
           });
       }
@@ -387,6 +433,22 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
           commit(record);
           return oneByOne(batch, from + 1);
         });
+      }
+
+      /** Succeeds when the record was handled or dead-lettered, i.e. when its offset may be committed. */
+      private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
+        TaskflowEvent event;
+        try {
+          event = TaskflowEvent.decode(record.value());
+        } catch (RuntimeException e) {
+          return deadLetter(record, "not a Taskflow CloudEvent: " + e, 1);
+        }
+        String what = "event " + event.id() + " (" + record.topic() + "-" + record.partition() + "@" + record.offset()
+          + ")";
+        return retrier.run(what, () -> handler.handle(event), this::active, this::pauseFetching)
+          .recover(error -> error instanceof Retrier.GaveUp
+            ? deadLetter(record, error.getMessage(), 1)
+            : Future.failedFuture(error));
       }
 
       /** Commits the offset after the record (soon: see {@link Subscription#commit}), unless the partition moved. */
@@ -456,49 +518,10 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       return events;
     }
 
-    /** Succeeds when the record was handled or dead-lettered, i.e. when its offset may be committed. */
-    private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
-      TaskflowEvent event;
-      try {
-        event = TaskflowEvent.decode(record.value());
-      } catch (RuntimeException e) {
-        return deadLetter(record, "not a Taskflow CloudEvent: " + e, 1);
-      }
-      return attempt(event, record, 1)
-        .recover(error -> error instanceof SubscriptionClosed
-          ? Future.failedFuture(error)
-          : deadLetter(record, "handler failed " + settings.retryAttempts() + " times, last: " + error, 1));
-    }
-
-    private Future<Void> attempt(TaskflowEvent event, KafkaConsumerRecord<String, String> record, int attempt) {
-      if (closed) {
-        return Future.failedFuture(new SubscriptionClosed());
-      }
-      return invoke(() -> handler.handle(event)).recover(error -> {
-        if (attempt >= settings.retryAttempts()) {
-          return Future.failedFuture(error);
-        }
-        long delay = settings.backoff(attempt).toMillis();
-        LOG.warn("Group {} failed on event {} ({}-{}@{}), attempt {} of {}, retrying in {} ms: {}", group, event.id(),
-          record.topic(), record.partition(), record.offset(), attempt, settings.retryAttempts(), delay,
-          error.toString());
-        return later(delay).compose(v -> attempt(event, record, attempt + 1));
-      });
-    }
-
-    private Future<Void> invoke(Supplier<Future<Void>> call) {
-      try {
-        Future<Void> result = call.get();
-        return result != null ? result : Future.failedFuture(new NullPointerException("handler returned null"));
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-    }
-
     /** Publishes the record unchanged to the dead-letter topic; retries (backing off) until the broker takes it. */
     private Future<Void> deadLetter(KafkaConsumerRecord<String, String> record, String reason, int attempt) {
       if (closed) {
-        return Future.failedFuture(new SubscriptionClosed());
+        return Future.failedFuture(Retrier.Stopped.INSTANCE);
       }
       KafkaProducerRecord<String, String> dead = KafkaProducerRecord.create(deadLetterTopic, record.key(), record.value());
       for (KafkaHeader header : record.headers()) {
@@ -536,6 +559,12 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       closed = true;
       return commitUncommitted()
         .transform(committed -> consumer.close())
+        .eventually(() -> {
+          if (instanceId != null) {
+            StaticMembers.release(group, instanceId);
+          }
+          return Future.succeededFuture();
+        })
         .onSuccess(v -> LOG.info("Group {} unsubscribed from {}", group, topic));
     }
   }

@@ -56,7 +56,7 @@ public final class Transports {
       return kafka.start().map(kafka);
     }
     if (DAPR.equals(kind)) {
-      return Future.succeededFuture(DaprTransport.create(vertx, DaprSettings.from(config)));
+      return Future.succeededFuture(DaprTransport.create(vertx, DaprSettings.from(config), RetryPolicy.from(config)));
     }
     return Future.succeededFuture(new EventBusTransport(vertx, RetryPolicy.from(config)));
   }

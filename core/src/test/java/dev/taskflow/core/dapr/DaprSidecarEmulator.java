@@ -51,8 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       status / a body that is not JSON, acknowledges; {@code RETRY}, an unknown status, any non-2xx other than 404, or
  *       no answer at all, retries; {@code DROP} drops; 404 drops with an error logged ("Expected HTTP Response" in the
  *       <a href="https://docs.dapr.io/reference/api/pubsub_api/">Pub/sub API reference</a>).</li>
- *   <li>Retries: redelivery with exponential backoff up to {@code maxRetries} (the {@link #retryBudget(int)}, default 5,
- *       as in {@code dapr-components/resiliency.yaml}), so {@code 1 + budget} deliveries at most —
+ *   <li>Retries: redelivery with exponential backoff up to {@code maxRetries} (the {@link #retryBudget(int)}, default 5;
+ *       -1, as in {@code dapr-components/resiliency.yaml}, retries forever), so {@code 1 + budget} deliveries at most —
  *       <a href="https://docs.dapr.io/operations/resiliency/policies/">Resiliency policies</a>.</li>
  *   <li>Dead letters: when the retries are spent, or the app answered {@code DROP}, the event is published unchanged to
  *       the subscription's {@code deadLetterTopic} —
@@ -105,7 +105,7 @@ public final class DaprSidecarEmulator {
     this.client = WebClient.create(vertx);
   }
 
-  /** How many times a failed delivery is retried before the event is dead-lettered (Dapr's {@code maxRetries}). */
+  /** How many times a failed delivery is retried before the event is dead-lettered (Dapr's {@code maxRetries}; -1: forever). */
   public DaprSidecarEmulator retryBudget(int retries) {
     this.retryBudget = retries;
     return this;
@@ -387,7 +387,7 @@ public final class DaprSidecarEmulator {
         }
         yield Future.succeededFuture(true);
       }
-      case RETRY -> retries >= retryBudget
+      case RETRY -> retryBudget >= 0 && retries >= retryBudget
         ? deadLetter(subscription, message)
         : later(backoff(retries)).compose(v -> process(subscription, message, retries + 1));
     });

@@ -1,5 +1,6 @@
 package dev.taskflow.core.dapr;
 
+import dev.taskflow.core.consumer.RetryPolicy;
 import dev.taskflow.core.dapr.DaprSidecarEmulator.Message;
 import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.event.TaskflowEvent;
@@ -62,8 +63,11 @@ class DaprTransportTest {
     await(vertx.close());
   }
 
+  private static final RetryPolicy RETRY = new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(40));
+
   private DaprTransport transport(DaprSettings settings) {
-    DaprTransport transport = DaprTransport.create(vertx, settings);
+    // quick retries in the app: a spent budget or a transient hold takes well under a second
+    DaprTransport transport = DaprTransport.create(vertx, settings, RETRY);
     transports.add(transport);
     return transport;
   }
@@ -189,7 +193,7 @@ class DaprTransportTest {
   }
 
   @Test
-  @DisplayName("a handler that fails twice then succeeds gets three deliveries, and the event is not dead-lettered")
+  @DisplayName("a handler that fails twice then succeeds is retried in the app: one delivery, not dead-lettered")
   void retriesThenSucceeds() {
     DaprTransport transport = transport(settings);
     AtomicInteger deliveries = new AtomicInteger();
@@ -210,12 +214,44 @@ class DaprTransportTest {
     waitUntil("the next event after the retried one", () -> handled.contains(next));
     assertThat(handled).containsExactly(event, next);
     assertThat(deliveries).hasValue(4);
-    assertThat(sidecar.attempts(TOPIC, event.id().toString())).isEqualTo(3);
+    assertThat(sidecar.attempts(TOPIC, event.id().toString())).isEqualTo(1);
     assertThat(sidecar.messages(DLQ)).isEmpty();
   }
 
   @Test
-  @DisplayName("an event whose handler always fails lands on <topic>.dlq after the retry budget; later events still arrive")
+  @DisplayName("a handler that fails transiently (the database is away) is asked for again until it succeeds, never "
+    + "dead-lettered, even with the sidecar's retries set to forever and the outage longer than the app's hold")
+  void transientFailureIsRedeliveredUntilItSucceeds() {
+    sidecar.retryBudget(-1);
+    DaprTransport transport = transport(settings);
+    AtomicInteger calls = new AtomicInteger();
+    long[] outageUntil = {0};
+    List<TaskflowEvent> handled = new CopyOnWriteArrayList<>();
+    await(transport.subscribe(TOPIC, "outage", event -> {
+      if (calls.incrementAndGet() == 1) {
+        outageUntil[0] = System.nanoTime() + Duration.ofMillis(400).toNanos();
+      }
+      if (System.nanoTime() < outageUntil[0]) {
+        return Future.failedFuture(new java.net.ConnectException("Connection refused: localhost/127.0.0.1:5432"));
+      }
+      handled.add(event);
+      return Future.succeededFuture();
+    }));
+    connect(transport);
+    TaskflowEvent event = events(UUID.randomUUID(), 1, 1).get(0);
+
+    await(transport.publish(records(List.of(event))));
+
+    waitUntil("the event after the outage", () -> handled.contains(event));
+    // more calls than the budget of 4 would allow, and more than one delivery: the app held it, then asked again
+    assertThat(calls.get()).isGreaterThan(RETRY.attempts());
+    assertThat(sidecar.attempts(TOPIC, event.id().toString())).isGreaterThan(1);
+    assertThat(sidecar.messages(DLQ)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an event whose handler always fails is dropped after the app's retry budget and lands on <topic>.dlq; "
+    + "later events still arrive")
   void poisonGoesToDeadLetter() {
     DaprTransport transport = transport(settings);
     List<TaskflowEvent> published = events(UUID.randomUUID(), 1, 3);
@@ -236,8 +272,8 @@ class DaprTransportTest {
 
     waitUntil("the two good events", () -> handled.size() >= 2);
     assertThat(handled).containsExactlyElementsOf(published.subList(1, 3));
-    // the first delivery and the budget's five retries
-    assertThat(sidecar.attempts(TOPIC, poison.id().toString())).isEqualTo(1 + 5);
+    // one delivery, retried in the app, then DROP
+    assertThat(sidecar.attempts(TOPIC, poison.id().toString())).isEqualTo(1);
     assertThat(sidecar.messages(DLQ)).singleElement().satisfies(message -> {
       assertThat(TaskflowEvent.fromJson(message.event())).isEqualTo(poison);
       assertThat(message.partitionKey()).isEqualTo(poison.userId().toString());
@@ -272,19 +308,24 @@ class DaprTransportTest {
   }
 
   @Test
-  @DisplayName("answers the sidecar SUCCESS, RETRY when a handler failed, and DROP for a body that is not JSON")
+  @DisplayName("answers the sidecar SUCCESS, RETRY when a handler still fails transiently, DROP when it gave up on the "
+    + "event and for a body that is not JSON")
   void answersTheSidecar() {
     DaprTransport transport = transport(settings);
+    TaskflowEvent transientlyFailing = events(UUID.randomUUID(), 1, 1).get(0);
     TaskflowEvent failing = events(UUID.randomUUID(), 1, 1).get(0);
     TaskflowEvent fine = events(UUID.randomUUID(), 1, 1).get(0);
     await(transport.subscribe(TOPIC, "answers", event -> event.equals(failing)
-      ? Future.failedFuture("nope")
+      ? Future.failedFuture(new IllegalArgumentException("nope"))
+      : event.equals(transientlyFailing)
+      ? Future.failedFuture(io.vertx.sqlclient.ClosedConnectionException.INSTANCE)
       : Future.succeededFuture()));
     int appPort = await(transport.appPort());
     WebClient client = WebClient.create(vertx);
 
     assertThat(deliver(client, appPort, fine.toJson().toBuffer())).isEqualTo("SUCCESS");
-    assertThat(deliver(client, appPort, failing.toJson().toBuffer())).isEqualTo("RETRY");
+    assertThat(deliver(client, appPort, transientlyFailing.toJson().toBuffer())).isEqualTo("RETRY");
+    assertThat(deliver(client, appPort, failing.toJson().toBuffer())).isEqualTo("DROP");
     assertThat(deliver(client, appPort, Buffer.buffer("not json {"))).isEqualTo("DROP");
     assertThat(deliver(client, appPort, Buffer.buffer(""))).isEqualTo("DROP");
   }
@@ -298,16 +339,20 @@ class DaprTransportTest {
   }
 
   @Test
-  @DisplayName("every group in the process gets each event; when one fails, Dapr redelivers to all of them")
+  @DisplayName("every group in the process gets each event; when one still fails, Dapr redelivers to all of them")
   void groupsShareTheSubscription() {
     DaprTransport transport = transport(settings);
     List<TaskflowEvent> audit = new CopyOnWriteArrayList<>();
     List<TaskflowEvent> notifier = new CopyOnWriteArrayList<>();
-    AtomicInteger notifierCalls = new AtomicInteger();
+    // longer than the app holds a transiently failing delivery (2 x 40 ms), shorter than a second redelivery
+    long[] outageUntil = {0};
     await(transport.subscribe(TOPIC, "audit", collectingInto(audit)));
     await(transport.subscribe(TOPIC, "notifier", event -> {
-      if (notifierCalls.incrementAndGet() == 1) {
-        return Future.failedFuture("once");
+      if (outageUntil[0] == 0) {
+        outageUntil[0] = System.nanoTime() + Duration.ofMillis(120).toNanos();
+      }
+      if (System.nanoTime() < outageUntil[0]) {
+        return Future.failedFuture(io.vertx.sqlclient.ClosedConnectionException.INSTANCE);
       }
       notifier.add(event);
       return Future.succeededFuture();

@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static dev.taskflow.core.kafka.TestKafka.await;
 import static dev.taskflow.core.kafka.TestKafka.waitUntil;
@@ -48,7 +49,7 @@ class KafkaTransportTest {
     // every test on its own topics; quick retries so a spent budget takes well under a second
     KafkaSettings isolated = kafka.isolated();
     settings = new KafkaSettings(isolated.bootstrap(), 0, isolated.topicPrefix(), 3, (short) 1, 4,
-      Duration.ofMillis(20), Duration.ofMillis(100));
+      Duration.ofMillis(20), Duration.ofMillis(100), 6000, "");
   }
 
   @AfterEach
@@ -211,6 +212,68 @@ class KafkaTransportTest {
 
     waitUntil("the marker event", () -> afterRestart.contains(marker));
     assertThat(afterRestart).containsExactly(marker);
+  }
+
+  @Test
+  @DisplayName("retries a transiently failing handler (the database is away) far past the retry budget, never "
+    + "dead-letters the event, keeps its partition's order, and lets the other partitions go on meanwhile")
+  void transientFailureIsRetriedUntilItSucceeds() {
+    KafkaTransport transport = transport();
+    List<UUID> users = IntStream.range(0, 12).mapToObj(i -> UUID.randomUUID()).toList();
+    UUID stuck = users.get(0);
+    int failuresWanted = settings.retryAttempts() * 4;
+    AtomicInteger failures = new AtomicInteger();
+    List<TaskflowEvent> handled = new CopyOnWriteArrayList<>();
+    List<TaskflowEvent> handledDuringOutage = new CopyOnWriteArrayList<>();
+    await(transport.subscribe(Topics.TASK_EVENTS, "outage-test", event -> {
+      if (event.userId().equals(stuck) && failures.get() < failuresWanted) {
+        failures.incrementAndGet();
+        return Future.failedFuture(new java.net.ConnectException("Connection refused: localhost/127.0.0.1:5432"));
+      }
+      if (failures.get() < failuresWanted) {
+        handledDuringOutage.add(event);
+      }
+      handled.add(event);
+      return Future.succeededFuture();
+    }));
+    List<TaskflowEvent> deadLettered = new CopyOnWriteArrayList<>();
+    await(transport.subscribe(Topics.deadLetter(Topics.TASK_EVENTS), "dlq-reader", collectingInto(deadLettered)));
+    List<TaskflowEvent> stuckEvents = events(stuck, 1, 3);
+    List<TaskflowEvent> others = users.subList(1, users.size()).stream().map(user -> events(user, 1, 1).get(0))
+      .toList();
+
+    await(transport.publish(records(stuckEvents)));
+    await(transport.publish(records(others)));
+
+    waitUntil("every event handled", () -> handled.size() == stuckEvents.size() + others.size());
+    assertThat(failures).hasValue(failuresWanted);
+    assertThat(handled.stream().filter(event -> event.userId().equals(stuck))).containsExactlyElementsOf(stuckEvents);
+    // with 11 other users on 3 partitions, some are on a partition the stuck user is not on
+    assertThat(handledDuringOutage).isNotEmpty();
+    assertThat(deadLettered).isEmpty();
+  }
+
+  @Test
+  @DisplayName("with kafka.group.instance.id set, two consumers of one group in one process are distinct static members "
+    + "and share the partitions (neither fences the other)")
+  void staticMembersInOneProcess() {
+    settings = new KafkaSettings(settings.bootstrap(), 0, settings.topicPrefix(), 3, (short) 1, 4,
+      Duration.ofMillis(20), Duration.ofMillis(100), 6000, "test-pod-" + UUID.randomUUID());
+    KafkaTransport one = transport();
+    KafkaTransport two = transport();
+    List<TaskflowEvent> byOne = new CopyOnWriteArrayList<>();
+    List<TaskflowEvent> byTwo = new CopyOnWriteArrayList<>();
+    await(one.subscribe(Topics.TASK_EVENTS, "static-test", collectingInto(byOne)));
+    await(two.subscribe(Topics.TASK_EVENTS, "static-test", collectingInto(byTwo)));
+    List<TaskflowEvent> published = IntStream.range(0, 30)
+      .mapToObj(i -> events(UUID.randomUUID(), 1, 1).get(0)).toList();
+
+    await(one.publish(records(published)));
+
+    waitUntil("every event handled", () -> byOne.size() + byTwo.size() >= published.size());
+    assertThat(Stream.concat(byOne.stream(), byTwo.stream())).containsExactlyInAnyOrderElementsOf(published);
+    assertThat(byOne).isNotEmpty();
+    assertThat(byTwo).isNotEmpty();
   }
 
   @Test
