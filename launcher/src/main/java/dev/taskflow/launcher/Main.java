@@ -5,6 +5,8 @@ import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.db.EmbeddedPostgresServer;
 import dev.taskflow.audit.replay.AuditReplay;
+import dev.taskflow.core.event.Topics;
+import dev.taskflow.core.kafka.DeadLetterRedrive;
 import dev.taskflow.core.kafka.EmbeddedKafkaServer;
 import dev.taskflow.core.kafka.KafkaSettings;
 import dev.taskflow.core.runtime.ClusterSettings;
@@ -31,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * the transport is Kafka and no {@code kafka.bootstrap} is configured, joins the clustered event bus when asked to
  * ({@link ClusterSettings}), migrates the schema, and deploys the chosen verticles (all that are present by default).
  * SIGTERM undeploys them and leaves the cluster, then stops the embedded broker and database.
- * {@code replay-audit} rebuilds the audit log from the topics instead.
+ * {@code replay-audit} rebuilds the audit log from the topics instead; {@code redrive-dlq} puts dead letters back on
+ * their topics.
  */
 public final class Main {
 
@@ -93,6 +96,10 @@ public final class Main {
       replayAudit(vertx, config);
       return;
     }
+    if (options.command().equals("redrive-dlq")) {
+      redriveDeadLetters(config, options);
+      return;
+    }
 
     List<String> names = Verticles.ordered(options.verticles().isEmpty() ? Verticles.present() : options.verticles());
     Future<Void> deployed = Future.succeededFuture();
@@ -121,7 +128,7 @@ public final class Main {
       if (options.cluster()) {
         config.put("cluster.enabled", true);
       }
-      if (options.command().equals("replay-audit")) {
+      if (!options.command().equals("run")) {
         config.put("cluster.enabled", false); // reads the topics and exits; nobody to talk to
       }
       return config;
@@ -156,6 +163,22 @@ public final class Main {
     } finally {
       pool.close();
     }
+  }
+
+  /**
+   * {@code redrive-dlq}: puts dead letters back on their topics (all consumers are idempotent, so only the group that
+   * had given up acts on them), prints what it did, and exits.
+   */
+  private static void redriveDeadLetters(JsonObject config, Options options) throws Exception {
+    KafkaSettings kafka = KafkaSettings.from(config);
+    if (kafka.embedded()) {
+      throw new IllegalArgumentException("redrive-dlq reads the dead-letter topics on Kafka; kafka.bootstrap is not set "
+        + "and transport is " + Transports.kind(config));
+    }
+    List<String> topics = options.topics().isEmpty() ? List.of(Topics.TASK_EVENTS, Topics.REMINDERS) : options.topics();
+    DeadLetterRedrive.Result result = new DeadLetterRedrive(kafka).run(topics, options.group(), options.dryRun());
+    System.out.print("redrive-dlq" + (options.dryRun() ? " (dry run)" : "") + ":\n" + result.describe());
+    System.exit(0);
   }
 
   /** The embedded PostgreSQL and Kafka of the laptop run, each started only when no external one is configured. */
@@ -217,13 +240,17 @@ public final class Main {
     }
   }
 
-  record Options(String command, String configFile, List<String> verticles, boolean cluster, boolean help) {
+  record Options(String command, String configFile, List<String> verticles, boolean cluster, boolean help,
+                 List<String> topics, String group, boolean dryRun) {
 
     static final String USAGE = """
       Usage: java -jar taskflow.jar [run] [--conf FILE] [--verticles NAME,...] [--cluster]
              java -jar taskflow.jar replay-audit [--conf FILE]
+             java -jar taskflow.jar redrive-dlq [--conf FILE] [--topic NAME] [--group NAME] [--dry-run]
         run                 (the default) start the verticles and serve
         replay-audit        rebuild event_log from the Kafka topics' earliest offsets, then exit
+        redrive-dlq         put dead letters back on their topic (task-events, reminders, or --topic), only those
+                            consumer group --group gave up on if given; --dry-run only counts; then exit
         --conf FILE         a JSON or YAML configuration file (also TASKFLOW_CONFIG)
         --verticles LIST    the verticles to run in this process, comma-separated: %s (default: all present)
         --cluster           join the other processes on the clustered event bus (also TASKFLOW_CLUSTER_ENABLED)
@@ -236,6 +263,9 @@ public final class Main {
       List<String> verticles = new ArrayList<>();
       boolean cluster = false;
       boolean help = false;
+      List<String> topics = new ArrayList<>();
+      String group = null;
+      boolean dryRun = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
@@ -244,7 +274,10 @@ public final class Main {
             .map(String::strip).filter(s -> !s.isEmpty()).forEach(verticles::add);
           case "--cluster", "-cluster" -> cluster = true;
           case "--help", "-h" -> help = true;
-          case "run", "replay-audit" -> command = arg;
+          case "--topic" -> topics.add(topic(value(args, ++i, arg)));
+          case "--group" -> group = value(args, ++i, arg);
+          case "--dry-run" -> dryRun = true;
+          case "run", "replay-audit", "redrive-dlq" -> command = arg;
           default -> throw new IllegalArgumentException("Unknown argument: " + arg);
         }
       }
@@ -253,7 +286,18 @@ public final class Main {
           throw new IllegalArgumentException("Unknown verticle '" + name + "'; known: " + Verticles.names());
         }
       }
-      return new Options(command, conf, verticles, cluster, help);
+      if ((!topics.isEmpty() || group != null || dryRun) && !command.equals("redrive-dlq")) {
+        throw new IllegalArgumentException("--topic, --group and --dry-run go with redrive-dlq");
+      }
+      return new Options(command, conf, verticles, cluster, help, topics, group, dryRun);
+    }
+
+    private static String topic(String name) {
+      if (!List.of(Topics.TASK_EVENTS, Topics.REMINDERS).contains(name)) {
+        throw new IllegalArgumentException("--topic is " + Topics.TASK_EVENTS + " or " + Topics.REMINDERS + ", not '"
+          + name + "'");
+      }
+      return name;
     }
 
     private static String value(String[] args, int i, String flag) {

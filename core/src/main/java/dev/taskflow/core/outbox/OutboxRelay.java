@@ -52,16 +52,23 @@ public final class OutboxRelay {
     DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)
     """;
 
+  /** Rows waiting, and how long ago (by the database's clock) the oldest of them was written, in ms (null: none). */
   private static final String LAG = """
-    SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE published_at IS NULL
+    SELECT count(*), (extract(epoch FROM clock_timestamp() - min(created_at)) * 1000)::bigint
+      FROM outbox WHERE published_at IS NULL
     """;
+  /** The lag gauges are read again after a round at most this often (and on a timer while no round runs). */
+  static final long LAG_REFRESH_MS = 1_000;
 
   private final Vertx vertx;
   private final Pool pool;
   private final EventPublisher publisher;
   private final RelaySettings settings;
   private final AtomicLong unpublishedRows = new AtomicLong();
-  private final AtomicLong oldestUnpublishedMillis = new AtomicLong();
+  /** When (System.nanoTime) the oldest unpublished row was written, or {@link Long#MIN_VALUE} when none waits. */
+  private final AtomicLong oldestUnpublishedNanos = new AtomicLong(Long.MIN_VALUE);
+  private long lagReadAt = System.nanoTime() - LAG_REFRESH_MS * 1_000_000;
+  private boolean lagReading;
   private final AtomicLong publishedTotal = new AtomicLong();
 
   private final Rounds<Void> rounds = new Rounds<>(this::drain, this::settled);
@@ -75,11 +82,16 @@ public final class OutboxRelay {
     this.settings = settings;
   }
 
-  /** Registers the lag gauges: rows waiting and the age of the oldest, in seconds. */
+  /**
+   * Registers the lag gauges: rows waiting and the age of the oldest, in seconds. They follow the relay's work: read
+   * again after its rounds (at most every {@link #LAG_REFRESH_MS}), set to zero when a round drains the outbox, and
+   * while the database cannot be read the age keeps growing from the oldest row last seen (an outage holds every row
+   * back; a gauge that read 0 then, or a minute-old value after, would hide it).
+   */
   public void bindMetrics(MeterRegistry registry) {
     Gauge.builder("taskflow_outbox_unpublished_rows", unpublishedRows, AtomicLong::get)
       .description("Outbox rows not yet acknowledged by the broker").register(registry);
-    Gauge.builder("taskflow_outbox_lag_seconds", oldestUnpublishedMillis, v -> v.get() / 1000.0)
+    Gauge.builder("taskflow_outbox_lag_seconds", this, OutboxRelay::lagSeconds)
       .description("Age of the oldest unpublished outbox row").register(registry);
     FunctionCounter.builder("taskflow_outbox_published", publishedTotal, AtomicLong::get)
       .description("Rows this relay has published").register(registry);
@@ -87,6 +99,17 @@ public final class OutboxRelay {
 
   public long publishedTotal() {
     return publishedTotal.get();
+  }
+
+  /** Rows waiting, as last counted. */
+  public long unpublishedRows() {
+    return unpublishedRows.get();
+  }
+
+  /** The age of the oldest unpublished row, now. */
+  public double lagSeconds() {
+    long oldest = oldestUnpublishedNanos.get();
+    return oldest == Long.MIN_VALUE ? 0 : Math.max(0, System.nanoTime() - oldest) / 1e9;
   }
 
   /** Asks for a drain round now (or right after the current one). */
@@ -98,6 +121,9 @@ public final class OutboxRelay {
 
   /** After the last round: a failure backs off (doubling, up to the configured maximum) and tries again. */
   private void settled(AsyncResult<Void> done) {
+    if (System.nanoTime() - lagReadAt >= LAG_REFRESH_MS * 1_000_000) {
+      refreshLag();
+    }
     if (done.failed()) {
       backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
       LOG.warn("Outbox relay could not publish, retrying in {} ms: {}", backoffMillis, done.cause().toString());
@@ -111,6 +137,7 @@ public final class OutboxRelay {
   private Future<Void> drain() {
     return pool.preparedQuery(UNPUBLISHED).execute(Tuple.of(settings.batchSize())).compose(rows -> {
       if (rows.size() == 0) {
+        drained();
         return Future.succeededFuture();
       }
       List<OutboxRecord> records = new ArrayList<>(rows.size());
@@ -123,12 +150,42 @@ public final class OutboxRelay {
         .compose(v -> pool.preparedQuery(MARK_PUBLISHED).execute(Tuple.of(positions)))
         .compose(v -> {
           publishedTotal.addAndGet(records.size());
+          if (records.size() < settings.batchSize()) {
+            drained();
+          }
           return records.size() == settings.batchSize() && active ? drain() : Future.succeededFuture();
         });
     });
   }
 
-  /** Deletes rows published longer ago than the retention, and refreshes the lag gauges. */
+  /** A round found nothing more to publish: nothing waits (rows committed since are counted at the next read). */
+  private void drained() {
+    unpublishedRows.set(0);
+    oldestUnpublishedNanos.set(Long.MIN_VALUE);
+  }
+
+  /**
+   * Counts the rows waiting and dates the oldest (one read at a time). A failed read leaves the last values: the age
+   * goes on growing from the oldest row seen.
+   */
+  public Future<Void> refreshLag() {
+    if (lagReading) {
+      return Future.succeededFuture();
+    }
+    lagReading = true;
+    lagReadAt = System.nanoTime();
+    return pool.query(LAG).execute()
+      .<Void>map(rows -> {
+        Row row = rows.iterator().next();
+        unpublishedRows.set(row.getLong(0));
+        Long ageMillis = row.getLong(1);
+        oldestUnpublishedNanos.set(ageMillis == null ? Long.MIN_VALUE : lagReadAt - ageMillis * 1_000_000);
+        return null;
+      })
+      .onComplete(v -> lagReading = false);
+  }
+
+  /** Deletes rows published longer ago than the retention, and reads the lag gauges again. */
   public Future<Void> housekeeping() {
     return pool.preparedQuery(PRUNE).execute(Tuple.of((double) settings.retention().toSeconds()))
       .onSuccess(rows -> {
@@ -136,13 +193,7 @@ public final class OutboxRelay {
           LOG.info("Pruned {} published outbox rows", rows.rowCount());
         }
       })
-      .compose(v -> pool.query(LAG).execute())
-      .map(rows -> {
-        Row row = rows.iterator().next();
-        unpublishedRows.set(row.getLong(0));
-        oldestUnpublishedMillis.set((long) (row.getNumeric(1).doubleValue() * 1000));
-        return null;
-      });
+      .compose(v -> refreshLag());
   }
 
   /** Only an active relay publishes: the leader is active, standbys are not. */

@@ -19,7 +19,7 @@ import java.util.function.BiFunction;
 
 /**
  * Runs the outbox relay: woken by LISTEN/NOTIFY on the channel {@code outbox} (every outbox insert notifies at
- * commit), with a slow safety poll, pruning and lag metrics. Only one relay publishes at a time, cluster-wide: it
+ * commit), with a slow safety poll, pruning and lag metrics (kept current as it works). Only one relay publishes at a time, cluster-wide: it
  * holds a PostgreSQL advisory lock on a connection of its own; the others wait as standbys and take over when that
  * connection goes away.
  */
@@ -62,6 +62,8 @@ public final class RelayVerticle extends VerticleBase {
       subscriber.channel("outbox").handler(payload -> relay.wake()).subscribeHandler(v -> relay.wake());
       vertx.setPeriodic(settings.safetyPoll().toMillis(), id -> relay.wake());
       vertx.setPeriodic(60_000, id -> relay.housekeeping());
+      // the gauges follow the rounds; this keeps them fresh while none runs (a standby, a quiet or failing database)
+      vertx.setPeriodic(OutboxRelay.LAG_REFRESH_MS * 5, id -> relay.refreshLag());
       return subscriber.connect();
     }).compose(v -> becomeLeader(db));
   }

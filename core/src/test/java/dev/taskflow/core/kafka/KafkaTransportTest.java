@@ -277,6 +277,44 @@ class KafkaTransportTest {
   }
 
   @Test
+  @DisplayName("redrive-dlq puts a group's dead letters back on the topic once the cause is fixed: that group handles "
+    + "them, another group's dead letters stay, and a second run puts nothing back twice")
+  void redriveDeadLetters() throws Exception {
+    KafkaTransport transport = transport();
+    UUID user = UUID.randomUUID();
+    TaskflowEvent poison = events(user, 1, 1).get(0);
+    TaskflowEvent othersPoison = events(user, 2, 1).get(0);
+    java.util.concurrent.atomic.AtomicBoolean fixed = new java.util.concurrent.atomic.AtomicBoolean();
+    List<TaskflowEvent> handled = new CopyOnWriteArrayList<>();
+    List<TaskflowEvent> deadLettered = new CopyOnWriteArrayList<>();
+    await(transport.subscribe(Topics.TASK_EVENTS, "buggy", event -> {
+      if (event.equals(poison) && !fixed.get()) {
+        return Future.failedFuture(new IllegalStateException("a bug in the handler"));
+      }
+      handled.add(event);
+      return Future.succeededFuture();
+    }));
+    await(transport.subscribe(Topics.TASK_EVENTS, "other", event -> event.equals(othersPoison)
+      ? Future.failedFuture(new IllegalStateException("another group's bug"))
+      : Future.succeededFuture()));
+    await(transport.subscribe(Topics.deadLetter(Topics.TASK_EVENTS), "dlq-reader", collectingInto(deadLettered)));
+    await(transport.publish(records(List.of(poison, othersPoison))));
+    waitUntil("both dead letters", () -> deadLettered.size() == 2);
+    assertThat(handled).containsExactly(othersPoison);
+
+    fixed.set(true);
+    DeadLetterRedrive.Result first = new DeadLetterRedrive(settings).run(List.of(Topics.TASK_EVENTS), "buggy", false);
+
+    assertThat(first.redriven()).isEqualTo(1);
+    waitUntil("the redriven event handled", () -> handled.contains(poison));
+    assertThat(handled).containsExactly(othersPoison, poison);
+    DeadLetterRedrive.Result second = new DeadLetterRedrive(settings).run(List.of(Topics.TASK_EVENTS), "buggy", false);
+    assertThat(second.redriven()).isZero();
+    assertThat(new DeadLetterRedrive(settings).run(List.of(Topics.TASK_EVENTS), "other", true).redriven())
+      .isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("closing right after handling commits what was handled: the group's next consumer gets none of it again")
   void closeCommits() {
     KafkaTransport first = transport();

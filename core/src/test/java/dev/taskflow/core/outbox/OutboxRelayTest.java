@@ -194,6 +194,34 @@ class OutboxRelayTest {
   }
 
   @Test
+  @DisplayName("the lag gauges follow the relay's rounds: the rows held back by a broker outage show within seconds, "
+    + "their age grows, and both read zero as soon as they are published, without waiting for housekeeping")
+  void gaugesFollowTheRounds() throws Exception {
+    broker.down = true;
+    OutboxRelay relay = new OutboxRelay(vertx, pool, broker,
+      new RelaySettings(100, java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1),
+        java.time.Duration.ofMillis(100)));
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    relay.bindMetrics(registry);
+    vertx.runOnContext(v -> relay.setActive(true));
+    UUID user = newUser();
+    for (int i = 0; i < 3; i++) {
+      append(user, "t" + i);
+      vertx.runOnContext(v -> relay.wake());
+    }
+    // each failed round retries within the backoff (100 ms, doubling to 100 ms) and reads the gauges again
+    eventually(() -> registry.get("taskflow_outbox_unpublished_rows").gauge().value() == 3, "3 rows waiting");
+    double age = registry.get("taskflow_outbox_lag_seconds").gauge().value();
+    Thread.sleep(300);
+    assertThat(registry.get("taskflow_outbox_lag_seconds").gauge().value()).isGreaterThan(age);
+
+    broker.down = false;
+    eventually(() -> broker.published.size() >= 3, "published");
+    eventually(() -> registry.get("taskflow_outbox_unpublished_rows").gauge().value() == 0
+      && registry.get("taskflow_outbox_lag_seconds").gauge().value() == 0, "gauges at zero");
+  }
+
+  @Test
   @DisplayName("housekeeping prunes rows published before the retention and reports the lag")
   void housekeeping() throws Exception {
     broker.down = true;
