@@ -412,6 +412,14 @@ class RecurringTasksTest {
     assertThat(await(sql.preparedQuery("SELECT count(*) FROM outbox WHERE event->>'type' = "
       + "'taskflow.recurrence.spawned' AND event->'data'->>'seriesId' = $1").execute(Tuple.of(seriesId)))
       .iterator().next().getLong(0)).as("one spawned event per instance").isEqualTo(2);
+    // the list filtered by series: its instances only, newest first; the open one alone with status=open
+    JsonArray listed = send(alice, HttpMethod.GET, "/api/v1/tasks?seriesId=" + seriesId, null).bodyAsJsonObject()
+      .getJsonArray("items");
+    assertThat(listed.stream().map(item -> ((JsonObject) item).getString("seriesId"))).hasSize(3).containsOnly(seriesId);
+    JsonArray open = send(alice, HttpMethod.GET, "/api/v1/tasks?status=open&seriesId=" + seriesId, null)
+      .bodyAsJsonObject().getJsonArray("items");
+    assertThat(open).hasSize(1);
+    assertThat(open.getJsonObject(0).getString("dueAt")).isEqualTo("2026-03-09T13:00:00Z");
   }
 
   @Test

@@ -70,6 +70,7 @@ public final class TaskHandlers {
       TaskInput.instant("dueAfter", params.get("dueAfter")),
       TaskInput.tag("tag", params.get("tag")),
       TaskInput.searchText("q", params.get("q")),
+      TaskInput.uuid("seriesId", params.get("seriesId")),
       Cursor.decode(params.get("cursor")),
       TaskInput.integer("limit", params.get("limit"), 1, MAX_PAGE, DEFAULT_PAGE));
     respond(ctx, tasks.list(CurrentUser.id(ctx), query).compose(page -> {

@@ -74,6 +74,22 @@ public final class TaskInput {
       + "' is not.");
   }
 
+  /** An id in a query parameter (e.g. {@code seriesId}), or null when absent. */
+  static java.util.UUID uuid(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      if (value.length() == 36) {
+        return java.util.UUID.fromString(value);
+      }
+    } catch (IllegalArgumentException notAnId) {
+      // answered below
+    }
+    throw Problem.badRequest(field + " must be an id such as 0b7e3f62-5c1a-4c8e-9f3e-2d1b6a7c9e01; '" + value
+      + "' is not.");
+  }
+
   public static int integer(String field, String value, int min, int max, int fallback) {
     if (value == null) {
       return fallback;

@@ -37,7 +37,7 @@ public final class TaskRepository {
 
   /** The list filters; a null filter is off. */
   public record Query(String status, OffsetDateTime dueBefore, OffsetDateTime dueAfter, String tag, String text,
-                      Cursor after, int limit) {
+                      UUID seriesId, Cursor after, int limit) {
   }
 
   private final Pool pool;
@@ -81,7 +81,7 @@ public final class TaskRepository {
     Tuple params = Tuple.from(new Object[]{userId, q.status(), q.dueBefore(), q.dueAfter(), q.tag(),
       q.text() == null ? null : "%" + likeEscape(q.text()) + "%",
       q.after() == null ? null : q.after().createdAt(), q.after() == null ? null : q.after().id(),
-      q.limit() + 1});
+      q.limit() + 1, q.seriesId()});
     return pool.preparedQuery(TaskSql.LIST).execute(params).map(rows -> {
       List<Task> items = new ArrayList<>(q.limit());
       boolean more = false;

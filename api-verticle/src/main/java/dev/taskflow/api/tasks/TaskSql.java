@@ -39,6 +39,7 @@ final class TaskSql {
        AND ($5::text IS NULL OR tags @> ARRAY[$5::text])
        AND ($6::text IS NULL OR title ILIKE $6 OR description ILIKE $6)
        AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
+       AND ($10::uuid IS NULL OR series_id = $10)
      ORDER BY created_at DESC, id DESC
      LIMIT $9
     """;

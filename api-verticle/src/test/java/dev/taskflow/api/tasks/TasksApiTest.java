@@ -352,6 +352,7 @@ class TasksApiTest {
       assertProblem(api.get("/api/v1/tasks?status=done", ada), 400, "status");
       assertProblem(api.get("/api/v1/tasks?dueBefore=2026-13-01T00:00:00Z", ada), 400, "dueBefore");
       assertProblem(api.get("/api/v1/tasks?q=a%00b", ada), 400, "q");
+      assertProblem(api.get("/api/v1/tasks?seriesId=42", ada), 400, "seriesId");
       assertProblem(api.get("/api/v1/tasks?cursor=bm90LWEtY3Vyc29y", ada), 400, "cursor");
       assertProblem(api.get("/api/v1/tasks?cursor=" + "a".repeat(300), ada), 400, "cursor");
     }
