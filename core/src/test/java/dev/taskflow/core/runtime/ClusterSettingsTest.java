@@ -38,6 +38,40 @@ class ClusterSettingsTest {
   }
 
   @Test
+  @DisplayName("Kubernetes discovery: the headless Service's DNS name at the fixed port, no TCP-IP list, waiting 5 s "
+    + "before the join by default; a wait of 0 is refused in that mode, and so are members beside it")
+  void kubernetes() {
+    JsonObject k8s = TaskflowConfig.defaults()
+      .put("cluster.enabled", true)
+      .put("cluster.host", "10.1.2.3")
+      .put("cluster.kubernetes.service.dns", "taskflow-cluster.prod.svc.cluster.local");
+    ClusterSettings settings = ClusterSettings.from(k8s);
+    assertThat(settings.kubernetes()).isTrue();
+    assertThat(settings.local()).isFalse();
+    assertThat(settings.joinWaitSeconds()).isEqualTo(ClusterSettings.KUBERNETES_JOIN_WAIT_SECONDS);
+    Config config = settings.hazelcastConfig();
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-dns")).isEqualTo("taskflow-cluster.prod.svc.cluster.local");
+    assertThat(join.getKubernetesConfig().getProperty("service-port")).isEqualTo("5701");
+    assertThat(config.getNetworkConfig().isPortAutoIncrement()).isFalse();
+    assertThat(config.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("10.1.2.3");
+    assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("5");
+
+    assertThatThrownBy(() -> ClusterSettings.from(k8s.copy().put("cluster.join.wait.seconds", 0)))
+      .hasMessageContaining("at least 1 with Kubernetes discovery");
+    assertThatThrownBy(() -> ClusterSettings.from(k8s.copy().put("cluster.members", "10.0.0.2")))
+      .hasMessageContaining("set one");
+    assertThat(ClusterSettings.from(k8s.copy().put("cluster.join.wait.seconds", 2)).hazelcastConfig()
+      .getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("2");
+    // TCP-IP knows its members: no wait
+    assertThat(ClusterSettings.from(TaskflowConfig.defaults()).hazelcastConfig()
+      .getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
+  }
+
+  @Test
   @DisplayName("members and a host join across machines, listening on that host")
   void members() {
     Config config = ClusterSettings.from(TaskflowConfig.defaults()
