@@ -111,6 +111,8 @@ class EmbeddedPostgresServerTest {
       }
     } finally {
       child.destroyForcibly();
+      child.waitFor(30, TimeUnit.SECONDS);
+      EmbeddedPostgresServer.stopLeftover(dataDir); // when the test failed before its own start did it
     }
   }
 
