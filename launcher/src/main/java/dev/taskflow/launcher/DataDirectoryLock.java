@@ -53,8 +53,8 @@ final class DataDirectoryLock implements AutoCloseable {
       if (lock == null) {
         channel.close();
         throw new StartRefused(StartRefused.ALREADY_RUNNING, "Taskflow is already running on the data directory "
-          + dataDir.toAbsolutePath().normalize() + " (pid " + owner(file) + "): stop that one first, or give this one another "
-          + "data.dir (" + TaskflowConfig.envName("data.dir") + ")");
+          + dataDir.toAbsolutePath().normalize() + " (pid " + owner(file) + "): stop that one first, or give this one "
+          + "another data.dir (" + TaskflowConfig.envName("data.dir") + ")");
       }
       long pid = ProcessHandle.current().pid();
       channel.truncate(0);

@@ -92,7 +92,8 @@ final class Ports {
   static String bindProblem(String host, int port) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
-      socket.bind(host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(host), port));
+      socket.bind(host.isEmpty() ? new InetSocketAddress(port)
+        : new InetSocketAddress(InetAddress.getByName(host), port));
       return null;
     } catch (IOException e) {
       return e.getMessage();

@@ -95,6 +95,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       PrivateFiles.directory(dataDir);
       stopLeftover(dataDir);
       Path passwordFile = passwordFile(dataDir);
+      requirePasswordFileOfInitialisedDirectory(dataDir, passwordFile);
       String password = PrivateFiles.secret(passwordFile, EmbeddedPostgresServer::newPassword);
       long started = System.nanoTime();
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -149,15 +150,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     try (FileChannel channel = FileChannel.open(dataDir.resolve(ZONKY_LOCK), StandardOpenOption.CREATE,
       StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
       if (lock == null) {
-        throw new IllegalStateException("The embedded PostgreSQL's data directory " + dataDir.toAbsolutePath().normalize()
-          + " is in use by another running process");
+        throw new IllegalStateException("The embedded PostgreSQL's data directory "
+          + dataDir.toAbsolutePath().normalize() + " is in use by another running process");
       }
       LeftoverPostmaster.stop(dataDir);
     } catch (OverlappingFileLockException e) {
-      throw new IllegalStateException("The embedded PostgreSQL's data directory " + dataDir.toAbsolutePath().normalize()
-        + " is in use by a server of this process already", e);
+      throw new IllegalStateException("The embedded PostgreSQL's data directory "
+        + dataDir.toAbsolutePath().normalize() + " is in use by a server of this process already", e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot lock " + dataDir.resolve(ZONKY_LOCK), e);
+    }
+  }
+
+  /**
+   * A data directory that takes only the password, whose password file is gone, cannot be opened with a new one (zonky
+   * would wait 10 s and report a timeout): says what to do instead.
+   */
+  private static void requirePasswordFileOfInitialisedDirectory(Path dataDir, Path passwordFile) throws IOException {
+    Path hba = dataDir.resolve("pg_hba.conf");
+    if (!Files.exists(passwordFile) && Files.exists(hba)
+      && Files.readString(hba, StandardCharsets.UTF_8).equals(PG_HBA)) {
+      throw new IllegalStateException("The embedded PostgreSQL in " + dataDir.toAbsolutePath().normalize()
+        + " takes only its password, and " + passwordFile + " is missing: restore it, or change scram-sha-256 to "
+        + "trust in " + hba + " and start again, which sets a new password");
     }
   }
 

@@ -53,7 +53,8 @@ final class LeftoverPostmaster {
     }
     Optional<Boolean> ours = isPostmasterOf(pid, dataDir, lines);
     if (ours.isEmpty()) {
-      LOG.warn("{} names pid {}, which runs, but /proc does not tell what it is: leaving it to PostgreSQL", pidFile, pid);
+      LOG.warn("{} names pid {}, which runs, but /proc does not tell what it is: leaving it to PostgreSQL", pidFile,
+        pid);
       return;
     }
     if (!ours.get()) {
@@ -71,10 +72,11 @@ final class LeftoverPostmaster {
     }
     process.get().destroyForcibly();
     if (!exited(process.get(), 15)) {
-      throw new IllegalStateException("The PostgreSQL left running on " + dataDir.toAbsolutePath().normalize() + " (pid " + pid
-        + ") does not stop, not even after SIGKILL; stop it, then start Taskflow again");
+      throw new IllegalStateException("The PostgreSQL left running on " + dataDir.toAbsolutePath().normalize()
+        + " (pid " + pid + ") does not stop, not even after SIGKILL; stop it, then start Taskflow again");
     }
-    LOG.warn("The leftover PostgreSQL (pid {}) had to be killed; it recovers from its write-ahead log at the start", pid);
+    LOG.warn("The leftover PostgreSQL (pid {}) had to be killed; it recovers from its write-ahead log at the start",
+      pid);
   }
 
   /**

@@ -79,6 +79,25 @@ class EmbeddedPostgresServerTest {
   }
 
   @Test
+  @DisplayName("says how to recover when its password file is lost, and sets a new password once pg_hba.conf trusts")
+  void lostPasswordFile() throws Exception {
+    Path dataDir = root.resolve("postgres");
+    EmbeddedPostgresServer.start(dataDir, 0).close();
+    Files.delete(root.resolve("postgres.password"));
+    assertThatThrownBy(() -> EmbeddedPostgresServer.start(dataDir, 0))
+      .isInstanceOf(IllegalStateException.class)
+      .hasMessageContaining("postgres.password is missing")
+      .hasMessageContaining("trust");
+
+    Path hba = dataDir.resolve("pg_hba.conf");
+    Files.writeString(hba, Files.readString(hba).replace("scram-sha-256", "trust"));
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0)) {
+      assertRefused(server.port(), null);
+      connect(server.port(), Files.readString(root.resolve("postgres.password")).strip()).close();
+    }
+  }
+
+  @Test
   @DisplayName("stops the PostgreSQL a killed process left running on its directory, and starts on the same data")
   void stopsAPostgresLeftByAKilledProcess() throws Exception {
     Path dataDir = root.resolve("postgres");
@@ -104,8 +123,9 @@ class EmbeddedPostgresServerTest {
       assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("the postmaster outlived its JVM")
         .contains(true);
 
+      String password = Files.readString(root.resolve("postgres.password")).strip();
       try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0);
-           Connection connection = connect(server.port(), Files.readString(root.resolve("postgres.password")).strip())) {
+           Connection connection = connect(server.port(), password)) {
         assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
         assertThat(query(connection, "SELECT note FROM kept")).isEqualTo("committed before the kill");
       }
