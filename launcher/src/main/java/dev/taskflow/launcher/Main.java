@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * the transport is Kafka and no {@code kafka.bootstrap} is configured, joins the clustered event bus when asked to
  * ({@link ClusterSettings}), migrates the schema, and deploys the chosen verticles (all that are present by default).
  * SIGTERM undeploys them and leaves the cluster, then stops the embedded broker and database.
+ * A start that cannot succeed for a reason the user can fix ({@link StartRefused}) logs one sentence and exits with
+ * its own code: 3 when another Taskflow runs on the data directory, 4 when a port is in use; 2 is a bad argument, 1
+ * any other failure.
  * {@code replay-audit} rebuilds the audit log from the topics instead; {@code redrive-dlq} puts dead letters back on
  * their topics.
  */
@@ -62,6 +65,9 @@ public final class Main {
     }
     try {
       new Main().run(options);
+    } catch (StartRefused e) {
+      LOG.error("Taskflow did not start: {}", e.getMessage());
+      System.exit(e.exitCode());
     } catch (Exception e) {
       LOG.error("Taskflow could not start: {}", e.getMessage(), e);
       System.exit(1);
@@ -77,7 +83,9 @@ public final class Main {
         + "event); with cluster.enabled use kafka or dapr");
     }
 
-    Services services = Services.start(config);
+    List<String> names = options.command().equals("replay-audit") ? List.of()
+      : Verticles.ordered(options.verticles().isEmpty() ? Verticles.present() : options.verticles());
+    Services services = Services.start(config, names);
     Shutdown shutdown = new Shutdown(services);
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "taskflow-shutdown"));
     Vertx vertx;
@@ -101,7 +109,6 @@ public final class Main {
       return;
     }
 
-    List<String> names = Verticles.ordered(options.verticles().isEmpty() ? Verticles.present() : options.verticles());
     Future<Void> deployed = Future.succeededFuture();
     for (String name : names) {
       var type = Verticles.load(name).orElseThrow(() -> new IllegalArgumentException(
@@ -181,23 +188,43 @@ public final class Main {
     System.exit(0);
   }
 
-  /** The embedded PostgreSQL and Kafka of the laptop run, each started only when no external one is configured. */
-  record Services(EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka) {
+  /**
+   * The embedded PostgreSQL and Kafka of the laptop run, each started only when no external one is configured, and
+   * the {@link DataDirectoryLock} that makes this process their only owner.
+   */
+  record Services(DataDirectoryLock lock, EmbeddedPostgresServer postgres, EmbeddedKafkaServer kafka) {
 
-    /** Starts what is needed and points {@code config} at it. */
-    static Services start(JsonObject config) {
+    /**
+     * Starts what is needed and points {@code config} at it: first the data directory's lock (refused when another
+     * Taskflow runs on it), then a PostgreSQL left running by one that was killed is stopped, then the ports of this
+     * process ({@link Ports}) are checked, and only then the database and the broker start.
+     */
+    static Services start(JsonObject config, List<String> verticles) {
+      boolean embeddedPostgres = DatabaseSettings.from(config).embedded();
+      boolean embeddedKafka = Transports.KAFKA.equals(Transports.kind(config)) && KafkaSettings.from(config).embedded();
+      Path dataDir = Path.of(config.getString("data.dir"));
+      Path postgresDir = dataDir.resolve("postgres");
+      DataDirectoryLock lock = embeddedPostgres || embeddedKafka ? DataDirectoryLock.acquire(dataDir) : null;
       EmbeddedPostgresServer postgres = null;
       EmbeddedKafkaServer kafka = null;
-      if (DatabaseSettings.from(config).embedded()) {
-        Path dataDir = Path.of(config.getString("data.dir")).resolve("postgres");
-        postgres = EmbeddedPostgresServer.start(dataDir, config.getInteger("db.embedded.port", 0));
-        config.put("db.url", postgres.url("postgres"));
+      try {
+        if (embeddedPostgres) {
+          EmbeddedPostgresServer.stopLeftover(postgresDir);
+        }
+        Ports.requireFree(config, verticles);
+        if (embeddedPostgres) {
+          postgres = EmbeddedPostgresServer.start(postgresDir, config.getInteger("db.embedded.port", 0));
+          config.put("db.url", postgres.url("postgres"));
+        }
+        if (embeddedKafka) {
+          kafka = EmbeddedKafkaServer.start(config);
+          config.put("kafka.bootstrap", kafka.bootstrapServers());
+        }
+        return new Services(lock, postgres, kafka);
+      } catch (RuntimeException e) {
+        new Services(lock, postgres, kafka).stop();
+        throw e;
       }
-      if (Transports.KAFKA.equals(Transports.kind(config)) && KafkaSettings.from(config).embedded()) {
-        kafka = EmbeddedKafkaServer.start(config);
-        config.put("kafka.bootstrap", kafka.bootstrapServers());
-      }
-      return new Services(postgres, kafka);
     }
 
     void stop() {
@@ -206,6 +233,9 @@ public final class Main {
       }
       if (postgres != null) {
         postgres.close();
+      }
+      if (lock != null) {
+        lock.close();
       }
     }
   }

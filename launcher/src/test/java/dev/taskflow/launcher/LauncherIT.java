@@ -1,5 +1,6 @@
 package dev.taskflow.launcher;
 
+import dev.taskflow.core.db.EmbeddedPostgresServer;
 import dev.taskflow.core.kafka.EmbeddedKafkaServer;
 import dev.taskflow.core.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -8,15 +9,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +34,7 @@ import static dev.taskflow.launcher.Jar.get;
 import static dev.taskflow.launcher.Jar.post;
 import static dev.taskflow.launcher.Jar.stop;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Runs {@code java -jar taskflow.jar} as a user would, and stops it as Kubernetes would (SIGTERM). */
 @DisplayName("The fat jar")
@@ -74,6 +81,115 @@ class LauncherIT {
     // the token issued before the restart is still good: the key pair is kept in the data directory
     assertThat(get(port, "/api/v1/me", field(registered.body(), "token")).statusCode()).isEqualTo(200);
     stop(second, workDir);
+  }
+
+  @Test
+  @DisplayName("the README's run after a kill -9: the next start stops the PostgreSQL left running and finds the data")
+  void killedAndStartedAgain(@TempDir Path workDir) throws Exception {
+    int port = TestDatabase.freePort();
+    Map<String, String> env = Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port));
+    Process first = jar.start(workDir, env);
+    awaitReady(port, first);
+    HttpResponse<String> registered = post(port, "/api/v1/auth/register", null,
+      "{\"email\":\"killed@example.com\",\"password\":\"integration test pw\"}");
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    HttpResponse<String> created = post(port, "/api/v1/tasks", field(registered.body(), "token"),
+      "{\"title\":\"Survive a kill -9\"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    String taskId = field(created.body(), "id");
+
+    first.destroyForcibly(); // SIGKILL: no shutdown hook runs, nothing stops the embedded PostgreSQL
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    try {
+      restartAfterTheKill(workDir, port, env, taskId);
+    } finally {
+      jar.killLeftovers();
+      EmbeddedPostgresServer.stopLeftover(workDir.resolve("taskflow-data/postgres")); // if the restart failed
+    }
+  }
+
+  private void restartAfterTheKill(Path workDir, int port, Map<String, String> env, String taskId) throws Exception {
+    long postmaster = Long.parseLong(
+      Files.readAllLines(workDir.resolve("taskflow-data/postgres/postmaster.pid")).get(0).strip());
+    assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("PostgreSQL outlived the killed jar")
+      .contains(true);
+
+    Process second = jar.start(workDir, env);
+    Duration ready = awaitReady(port, second);
+    System.out.printf("taskflow.jar ready in %d ms after a kill -9 (the PostgreSQL left running stopped first)%n",
+      ready.toMillis());
+    assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+    HttpResponse<String> login = post(port, "/api/v1/auth/login", null,
+      "{\"email\":\"killed@example.com\",\"password\":\"integration test pw\"}");
+    assertThat(login.statusCode()).isEqualTo(200);
+    String token = field(login.body(), "token");
+    HttpResponse<String> task = get(port, "/api/v1/tasks/" + taskId, token);
+    assertThat(task.statusCode()).isEqualTo(200);
+    assertThat(task.body()).contains("Survive a kill -9");
+    assertThat(post(port, "/api/v1/tasks", token, "{\"title\":\"And another\"}").statusCode()).isEqualTo(201);
+    String log = Files.readString(workDir.resolve("taskflow.log"));
+    assertThat(log).contains("PostgreSQL (pid " + postmaster + ") is still running");
+    // where the second start's time went
+    log.substring(log.indexOf("is still running")).lines()
+      .filter(line -> line.contains("leftover PostgreSQL") || line.contains(" up ") || line.contains("started in"))
+      .forEach(line -> System.out.println("  " + line));
+
+    // the embedded PostgreSQL takes no login without the password in taskflow-data/postgres.password
+    Matcher up = Pattern.compile("Embedded PostgreSQL up on 127\\.0\\.0\\.1:(\\d+)").matcher(log);
+    String pgPort = null;
+    while (up.find()) {
+      pgPort = up.group(1);
+    }
+    assertThat(pgPort).isNotNull();
+    Properties noPassword = new Properties();
+    noPassword.setProperty("user", "postgres");
+    String jdbc = "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
+    assertThatThrownBy(() -> DriverManager.getConnection(jdbc, noPassword).close()).isInstanceOf(SQLException.class);
+    Properties withPassword = new Properties();
+    withPassword.setProperty("user", "postgres");
+    withPassword.setProperty("password",
+      Files.readString(workDir.resolve("taskflow-data/postgres.password")).strip());
+    DriverManager.getConnection(jdbc, withPassword).close();
+    stop(second, workDir);
+  }
+
+  @Test
+  @DisplayName("refuses a second start on a data directory in use with the owner's pid and exit code 3")
+  void secondStartRefused(@TempDir Path workDir) throws Exception {
+    Path firstDir = Files.createDirectory(workDir.resolve("first"));
+    Path secondDir = Files.createDirectory(workDir.resolve("second"));
+    int port = TestDatabase.freePort();
+    Process first = jar.start(firstDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port)));
+    awaitReady(port, first);
+
+    Process second = jar.start(secondDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(TestDatabase.freePort()),
+      "TASKFLOW_DATA_DIR", firstDir.resolve("taskflow-data").toString()));
+    assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).isEqualTo(3);
+    String log = Files.readString(secondDir.resolve("taskflow.log"));
+    assertThat(log).contains("Taskflow is already running on the data directory " + firstDir.resolve("taskflow-data"))
+      .contains("(pid " + first.pid() + ")")
+      .doesNotContain("\tat ")
+      .doesNotContain("Embedded PostgreSQL up");
+    assertThat(get(port, "/health/ready", null).statusCode()).as("the first one is unharmed").isEqualTo(200);
+    stop(first, firstDir);
+  }
+
+  @Test
+  @DisplayName("refuses a port in use, naming its setting, with exit code 4, before PostgreSQL and Kafka start")
+  void busyPortNamed(@TempDir Path workDir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      int port = taken.getLocalPort();
+      Process process = jar.start(workDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port)));
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isEqualTo(4);
+      assertThat(Files.readString(workDir.resolve("taskflow.log")))
+        .contains("http.port (TASKFLOW_HTTP_PORT) " + port + " on 0.0.0.0 is in use")
+        .doesNotContain("\tat ")
+        .doesNotContain("Embedded PostgreSQL up")
+        .doesNotContain("Embedded Kafka up");
+      assertThat(workDir.resolve("taskflow-data/postgres")).doesNotExist();
+    }
   }
 
   @Test

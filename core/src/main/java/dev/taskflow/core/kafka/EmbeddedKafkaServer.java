@@ -1,5 +1,6 @@
 package dev.taskflow.core.kafka;
 
+import dev.taskflow.core.runtime.PrivateFiles;
 import io.vertx.core.json.JsonObject;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -26,7 +27,11 @@ import java.util.stream.Stream;
 /**
  * A single-node Kafka broker (KRaft: broker and controller in one node) run inside this JVM, for the laptop run and
  * the tests. Its log directory is kept between runs: the first start formats it, later starts reuse it, so published
- * events survive a restart. Listens on 127.0.0.1 only.
+ * events survive a restart.
+ *
+ * <p>Listens on 127.0.0.1 only, unauthenticated (PLAINTEXT, no ACLs): any local process may produce and consume, which
+ * is why it is for one user's machine and never given another listener; a shared host uses an external broker. Its
+ * log directory is 0700, so other users cannot read the segments (Kafka writes them 0644).
  *
  * <p>Blocking: {@link #start} takes a couple of seconds; call it from {@code main} before Vert.x deploys anything, or
  * on a worker thread.
@@ -83,21 +88,17 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     int controllerPort = freePort();
     Properties props = brokerProperties(dir, brokerPort, controllerPort);
     KafkaConfig config = KafkaConfig.fromProps(props, false);
-    try {
-      Files.createDirectories(dir);
-      boolean formatted = Files.exists(dir.resolve("meta.properties"));
-      if (!formatted) {
-        format(dir);
-      }
-      KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-      server.startup();
-      EmbeddedKafkaServer embedded = new EmbeddedKafkaServer(server, dir, brokerPort, deleteOnClose);
-      LOG.info("Embedded Kafka up at {} in {} ms, data in {} ({})", embedded.bootstrapServers(),
-        (System.nanoTime() - started) / 1_000_000, dir, formatted ? "reused" : "formatted now");
-      return embedded;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start the embedded Kafka in " + dir, e);
+    PrivateFiles.directory(dir);
+    boolean formatted = Files.exists(dir.resolve("meta.properties"));
+    if (!formatted) {
+      format(dir);
     }
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    EmbeddedKafkaServer embedded = new EmbeddedKafkaServer(server, dir, brokerPort, deleteOnClose);
+    LOG.info("Embedded Kafka up at {} in {} ms, data in {} ({})", embedded.bootstrapServers(),
+      (System.nanoTime() - started) / 1_000_000, dir, formatted ? "reused" : "formatted now");
+    return embedded;
   }
 
   private static Properties brokerProperties(Path dir, int brokerPort, int controllerPort) {
@@ -123,6 +124,11 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     // topics are created on purpose (KafkaTransport.ensureTopics), never by a typo
     props.put("auto.create.topics.enable", "false");
     props.put("group.initial.rebalance.delay.ms", "0");
+    // after a kill -9 the controller keeps the dead broker's registration until its session times out (9 s by
+    // default) and only then lets the restarted broker in; broker and controller share this JVM, so a short session
+    // with frequent heartbeats costs nothing
+    props.put("broker.session.timeout.ms", "3000");
+    props.put("broker.heartbeat.interval.ms", "500");
     // a laptop's footprint: small segments, small cleaner buffer, few threads
     props.put("log.segment.bytes", Integer.toString(16 * 1024 * 1024));
     props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));

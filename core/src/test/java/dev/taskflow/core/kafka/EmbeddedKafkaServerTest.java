@@ -11,7 +11,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,11 +66,16 @@ class EmbeddedKafkaServerTest {
   }
 
   @Test
-  @DisplayName("keeps the laptop run's data under <data.dir>/kafka")
-  void dataUnderDataDir() {
+  @DisplayName("keeps the laptop run's data under <data.dir>/kafka, which only its owner may enter")
+  void dataUnderDataDir() throws Exception {
+    // as a run before this was kept private left it
+    Files.createDirectories(dataDir.resolve("kafka"));
+    Files.setPosixFilePermissions(dataDir.resolve("kafka"), PosixFilePermissions.fromString("rwxr-xr-x"));
     try (EmbeddedKafkaServer broker = EmbeddedKafkaServer.start(new JsonObject().put("data.dir", dataDir.toString()))) {
       assertThat(broker.dataDir()).isEqualTo(dataDir.resolve("kafka").toAbsolutePath());
       assertThat(dataDir.resolve("kafka").resolve("meta.properties")).exists();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("kafka"))))
+        .isEqualTo("rwx------");
     }
   }
 
