@@ -5,6 +5,8 @@ import dev.taskflow.api.accounts.AccountRepository;
 import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.api.accounts.PasswordHasher;
 import dev.taskflow.api.history.HistoryHandlers;
+import dev.taskflow.api.http.DatabaseOutage;
+import dev.taskflow.api.http.HeaderTimeout;
 import dev.taskflow.api.http.Problems;
 import dev.taskflow.api.live.FanOut;
 import dev.taskflow.api.live.LiveBridge;
@@ -31,6 +33,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -61,6 +64,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private Pool pool;
   private HttpServer server;
+  private DatabaseOutage outage;
   /** The web UI: static files (HTML, CSS, ES modules, the vendored event-bus client) on the class path. */
   static final String WEBROOT = "webroot";
 
@@ -71,6 +75,8 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     ApiSettings settings = ApiSettings.from(config());
     pool = Database.pool(vertx, DatabaseSettings.from(config()));
+    outage = new DatabaseOutage(vertx, pool);
+    HeaderTimeout headerTimeout = new HeaderTimeout(vertx, settings.headerTimeoutSeconds() * 1000L);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
     return Transports.publisher(vertx, config())
       .onSuccess(publisher -> broker = publisher)
@@ -82,8 +88,9 @@ public final class ApiVerticle extends VerticleBase {
       .compose(v -> TokenAuth.create(vertx, JwtSettings.from(config())))
       .compose(tokens -> contractText.compose(text -> OpenAPIContract.from(vertx, CONTRACT))
         .map(contract -> router(contract, tokens, contractText.result(), settings)))
-      .compose(router -> vertx.createHttpServer()
-        .requestHandler(router)
+      .compose(router -> vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(settings.idleTimeoutSeconds()))
+        .connectionHandler(headerTimeout::connected)
+        .requestHandler(headerTimeout.around(router))
         .listen(settings.port(), settings.host()))
       .onSuccess(s -> {
         server = s;
@@ -98,6 +105,7 @@ public final class ApiVerticle extends VerticleBase {
     RecurrenceHandlers recurrence = new RecurrenceHandlers(calls);
     TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")), recurrence);
     CurrentUser currentUser = new CurrentUser(accountRepository, tokens);
+    Problems problems = new Problems(outage);
 
     RouterBuilder api = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
       .rootHandler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()))
@@ -136,7 +144,7 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("deleteWebhook").addHandler(currentUser).addHandler(webhooks::deleteWebhook);
     api.getRoute("listWebhookDeliveries").setDoValidation(false).addHandler(currentUser)
       .addHandler(webhooks::listDeliveries);
-    api.getRoutes().forEach(route -> route.addFailureHandler(Problems::handle));
+    api.getRoutes().forEach(route -> route.addFailureHandler(problems));
 
     Router apiRouter = api.createRouter();
     apiRouter.get("/openapi.yaml").handler(ctx -> ctx.response()
@@ -182,7 +190,7 @@ public final class ApiVerticle extends VerticleBase {
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
       .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setMaxAgeSeconds(300));
     root.route().last().handler(ctx -> ctx.fail(404));
-    root.route().failureHandler(Problems::handle);
+    root.route().failureHandler(problems);
     return root;
   }
 
@@ -218,6 +226,9 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (outage != null) {
+      outage.close();
+    }
     Future<Void> closing = server != null ? server.close() : Future.succeededFuture();
     return closing
       .eventually(() -> fanOut != null ? fanOut.close() : Future.succeededFuture())
