@@ -184,6 +184,7 @@ public final class ApiVerticle extends VerticleBase {
           promise.tryComplete(Status.KO());
         })));
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
+    root.route("/api/v1/auth/*").handler(ApiVerticle::noStore);
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);
     root.route("/eventbus/*").subRouter(new LiveBridge(tokens, currentUser).router(vertx));
@@ -201,6 +202,12 @@ public final class ApiVerticle extends VerticleBase {
         + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
       .putHeader("X-Content-Type-Options", "nosniff")
       .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+
+  /** Answers that carry a token (register, login) must not be kept by any cache. */
+  private static void noStore(RoutingContext ctx) {
+    ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CACHE_CONTROL, "no-store");
     ctx.next();
   }
 

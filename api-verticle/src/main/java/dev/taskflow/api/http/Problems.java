@@ -50,17 +50,17 @@ public final class Problems implements Handler<RoutingContext> {
       if (problem.retryAfterSeconds() > 0) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(problem.retryAfterSeconds()));
       }
-    } else if (failure != null && Faults.isDatabaseUnavailable(failure)) {
-      outage.refused(failure);
-      status = 503;
-      detail = UNAVAILABLE;
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       detail = http.getCause() instanceof ValidatorException validation ? describe(validation) : http.getPayload();
     } else if (failure instanceof ValidatorException validation) {
       status = 400;
       detail = describe(validation);
+    } else if (failure != null && Faults.isDatabaseUnavailable(failure)) {
+      outage.refused(failure);
+      status = 503;
+      detail = UNAVAILABLE;
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
     } else if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
       // Data exceptions (bad encoding, out-of-range values) are the client's input that validation let through.
       LOG.warn("{} {}: input rejected by the database: {}", ctx.request().method(), ctx.request().path(),
