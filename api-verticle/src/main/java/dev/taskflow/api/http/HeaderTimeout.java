@@ -15,7 +15,9 @@ import java.util.Map;
  * connection opening (Vert.x has an idle timeout, which a client that sends one byte every few seconds never trips, but
  * no header timeout). The request handler sees a request once its headers are complete, so that is when the clock
  * stops. Later requests on a kept-alive connection, and bodies, have the idle timeout and the body limit only (the
- * response's end handler, where the clock could start again, belongs to Vert.x Web).
+ * response's end handler, where the clock could start again, belongs to Vert.x Web). Needs the server's cleartext
+ * HTTP/2 upgrade off: with it on, Vert.x creates the connection (and calls the connection handler) only once it has
+ * read enough to tell HTTP/1 from HTTP/2.
  *
  * <p>State of one verticle instance's server, used on its event loop only.
  */
