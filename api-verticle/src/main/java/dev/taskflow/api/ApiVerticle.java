@@ -8,6 +8,8 @@ import dev.taskflow.api.history.HistoryHandlers;
 import dev.taskflow.api.http.DatabaseOutage;
 import dev.taskflow.api.http.HeaderTimeout;
 import dev.taskflow.api.http.Problems;
+import dev.taskflow.api.limits.AuthLimitSettings;
+import dev.taskflow.api.limits.AuthLimits;
 import dev.taskflow.api.live.FanOut;
 import dev.taskflow.api.live.LiveBridge;
 import dev.taskflow.api.http.ServiceCalls;
@@ -101,7 +103,9 @@ public final class ApiVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract contract, TokenAuth tokens, Buffer contractText, ApiSettings settings) {
     AccountRepository accountRepository = new AccountRepository(pool);
-    AccountHandlers accounts = new AccountHandlers(accountRepository, new PasswordHasher(vertx, config()), tokens);
+    AuthLimits limits = AuthLimits.shared(vertx, AuthLimitSettings.from(config()));
+    AccountHandlers accounts = new AccountHandlers(accountRepository, new PasswordHasher(vertx, config(), limits), tokens,
+      limits, settings.clientAddress());
     ServiceCalls calls = new ServiceCalls(vertx.eventBus());
     RecurrenceHandlers recurrence = new RecurrenceHandlers(calls);
     TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")), recurrence);
