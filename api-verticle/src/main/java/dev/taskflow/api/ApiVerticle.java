@@ -67,6 +67,7 @@ public final class ApiVerticle extends VerticleBase {
   private Pool pool;
   private HttpServer server;
   private DatabaseOutage outage;
+  private PasswordHasher passwords;
   /** The web UI: static files (HTML, CSS, ES modules, the vendored event-bus client) on the class path. */
   static final String WEBROOT = "webroot";
 
@@ -104,8 +105,9 @@ public final class ApiVerticle extends VerticleBase {
   private Router router(OpenAPIContract contract, TokenAuth tokens, Buffer contractText, ApiSettings settings) {
     AccountRepository accountRepository = new AccountRepository(pool);
     AuthLimits limits = AuthLimits.shared(vertx, AuthLimitSettings.from(config()));
-    AccountHandlers accounts = new AccountHandlers(accountRepository, new PasswordHasher(vertx, config(), limits), tokens,
-      limits, settings.clientAddress());
+    passwords = new PasswordHasher(vertx, config(), limits);
+    AccountHandlers accounts = new AccountHandlers(accountRepository, passwords, tokens, limits,
+      settings.clientAddress());
     ServiceCalls calls = new ServiceCalls(vertx.eventBus());
     RecurrenceHandlers recurrence = new RecurrenceHandlers(calls);
     TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")), recurrence);
@@ -245,6 +247,7 @@ public final class ApiVerticle extends VerticleBase {
     return closing
       .eventually(() -> fanOut != null ? fanOut.close() : Future.succeededFuture())
       .eventually(() -> broker != null ? broker.close() : Future.succeededFuture())
+      .eventually(() -> passwords != null ? passwords.close() : Future.succeededFuture())
       .eventually(() -> pool != null ? pool.close() : Future.succeededFuture());
   }
 }
