@@ -58,6 +58,10 @@ import org.slf4j.LoggerFactory;
  * webhooks (written to the database, where the notifier picks them up); plus {@code /health/live},
  * {@code /health/ready} (database, broker, and cluster membership when clustered) and {@code /metrics}. Owns its
  * database pool; writes task events to the outbox, never to a broker (it only asks the broker whether it is up).
+ *
+ * <p>Hardening: login and registration go through the process's {@link AuthLimits} (per e-mail, per client address,
+ * and the bounded hashing queue); a database outage is a 503 logged once per instance ({@link DatabaseOutage});
+ * connections have an idle timeout and a header timeout ({@link HeaderTimeout}).
  */
 public final class ApiVerticle extends VerticleBase {
 
