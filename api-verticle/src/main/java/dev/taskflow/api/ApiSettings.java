@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * The HTTP side of the API verticle's configuration.
  *
- * @param idleTimeoutSeconds   a connection with no bytes either way for this long is closed ({@code http.idle.timeout.seconds})
+ * @param idleTimeoutSeconds   a connection with no bytes either way for this long is closed
+ *                             ({@code http.idle.timeout.seconds})
  * @param headerTimeoutSeconds a connection whose first request's headers are not complete this long after it opened
  *                             is closed ({@code http.header.timeout.seconds})
  * @param clientAddress        who the client of a request is, given the trusted proxies ({@code http.trusted.proxies})

@@ -63,7 +63,8 @@ class DatabaseOutageTest {
       sent.add(request(HttpMethod.POST, "/api/v1/tasks", session.token())
         .sendJsonObject(new JsonObject().put("title", "during the outage " + i)));
       sent.add(request(HttpMethod.POST, "/api/v1/auth/login", null)
-        .sendJsonObject(new JsonObject().put("email", session.email()).put("password", "correct horse battery staple")));
+        .sendJsonObject(new JsonObject().put("email", session.email())
+          .put("password", "correct horse battery staple")));
     }
     return sent.stream().map(TestApi::await).toList();
   }
@@ -78,6 +79,10 @@ class DatabaseOutageTest {
       .map(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage()
         + (e.getThrowableProxy() != null ? " [stack]" : ""))
       .toList();
+  }
+
+  private static boolean noneContains(List<String> lines, String text) {
+    return lines.stream().noneMatch(line -> line.contains(text));
   }
 
   @Test
@@ -109,8 +114,7 @@ class DatabaseOutageTest {
     }
     assertThat(me.statusCode()).as(me.bodyAsString()).isEqualTo(200);
     assertThat(api.post("/api/v1/tasks", session, new JsonObject().put("title", "after")).statusCode()).isEqualTo(201);
-    for (int attempt = 0; attempt < 50 && lines(Level.INFO).stream().noneMatch(l -> l.contains("reachable again after"));
-         attempt++) {
+    for (int attempt = 0; attempt < 50 && noneContains(lines(Level.INFO), "reachable again after"); attempt++) {
       Thread.sleep(100);
     }
     assertThat(lines(Level.INFO)).filteredOn(l -> l.contains("reachable again after")).singleElement().asString()

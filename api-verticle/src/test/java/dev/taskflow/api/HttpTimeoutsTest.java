@@ -39,7 +39,8 @@ class HttpTimeoutsTest {
   }
 
   private Connection connect() {
-    NetSocket socket = TestApi.await(api.vertx.createNetClient().connect(api.config.getInteger("http.port"), "127.0.0.1"));
+    NetSocket socket = TestApi.await(api.vertx.createNetClient()
+      .connect(api.config.getInteger("http.port"), "127.0.0.1"));
     Buffer received = Buffer.buffer();
     Promise<Void> closed = Promise.promise();
     socket.handler(received::appendBuffer);

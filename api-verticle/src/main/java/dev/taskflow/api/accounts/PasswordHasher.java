@@ -14,8 +14,8 @@ import io.vertx.core.json.JsonObject;
  * parallelism 1), configurable upward. Hashing is deliberately slow, so it runs on a worker pool of its own, shared by
  * the process's API instances ({@code auth.hash.threads}, fewer threads than cores so the event loops keep a core),
  * never on the event loop, and through the process's bounded hashing queue ({@link AuthLimits#startHash}): past it a
- * hash is refused with 429 at once rather than queued behind a flood. A stored hash records its own parameters, so raising them later does
- * not break existing accounts.
+ * hash is refused with 429 at once rather than queued behind a flood. A stored hash records its own parameters, so
+ * raising them later does not break existing accounts.
  */
 public final class PasswordHasher {
 

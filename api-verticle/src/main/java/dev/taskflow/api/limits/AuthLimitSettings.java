@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
  *                              ({@code auth.login.failures.max})
  * @param failureWindowSeconds  a failure this long after the previous one starts the count again
  *                              ({@code auth.login.failures.window.seconds})
- * @param lockoutSeconds        the first refusal's length; each further one doubles it ({@code auth.login.lockout.seconds})
+ * @param lockoutSeconds        the first refusal's length; each further one doubles it
+ *                              ({@code auth.login.lockout.seconds})
  * @param maxLockoutSeconds     the most a refusal lasts ({@code auth.login.lockout.max.seconds})
  * @param perAddressPerMinute   logins and registrations one client address may make per minute, with a burst of as
  *                              many ({@code auth.address.per.minute})

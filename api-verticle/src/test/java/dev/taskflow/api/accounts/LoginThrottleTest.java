@@ -76,7 +76,7 @@ class LoginThrottleTest {
   }
 
   @Test
-  @DisplayName("one address gets so many logins and registrations a minute; X-Forwarded-For is ignored from an untrusted peer")
+  @DisplayName("an address gets so many logins and registrations a minute; an untrusted X-Forwarded-For is ignored")
   void perAddress() {
     try (TestApi api = new TestApi(db, new JsonObject().put("auth.address.per.minute", 4))) {
       api.register();

@@ -95,7 +95,8 @@ class DatabaseClockTest {
   @DisplayName("an 'at' past by the API's clock but ahead by the database's is accepted")
   void atAheadByTheDatabaseClock() {
     skew(SKEW.negated());
-    Instant pastHere = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minus(Duration.ofMinutes(10)); // 50 minutes ahead by the database's clock
+    // 10 minutes ago here, 50 minutes ahead by the database's clock
+    Instant pastHere = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minus(Duration.ofMinutes(10));
     HttpResponse<Buffer> created = api.post("/api/v1/tasks", ada, new JsonObject().put("title", "z")
       .put("reminders", new JsonArray().add(at(pastHere))));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);

@@ -153,7 +153,8 @@ public final class TokenAuth implements JWTAuth {
     }
     return verified.compose(user -> {
       // vertx-auth-jwt treats a token without "exp" as never expiring; ours must expire.
-      if (!(user.principal().getValue("exp") instanceof Number) && !(user.attributes().getValue("exp") instanceof Number)) {
+      if (!(user.principal().getValue("exp") instanceof Number)
+        && !(user.attributes().getValue("exp") instanceof Number)) {
         return Future.failedFuture("Token has no numeric expiry (exp)");
       }
       if (user.principal().getString("sub") == null) {
