@@ -5,7 +5,11 @@ import dev.taskflow.api.accounts.AccountRepository;
 import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.api.accounts.PasswordHasher;
 import dev.taskflow.api.history.HistoryHandlers;
+import dev.taskflow.api.http.DatabaseOutage;
+import dev.taskflow.api.http.HeaderTimeout;
 import dev.taskflow.api.http.Problems;
+import dev.taskflow.api.limits.AuthLimitSettings;
+import dev.taskflow.api.limits.AuthLimits;
 import dev.taskflow.api.live.FanOut;
 import dev.taskflow.api.live.LiveBridge;
 import dev.taskflow.api.http.ServiceCalls;
@@ -31,6 +35,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -53,6 +58,10 @@ import org.slf4j.LoggerFactory;
  * webhooks (written to the database, where the notifier picks them up); plus {@code /health/live},
  * {@code /health/ready} (database, broker, and cluster membership when clustered) and {@code /metrics}. Owns its
  * database pool; writes task events to the outbox, never to a broker (it only asks the broker whether it is up).
+ *
+ * <p>Hardening: login and registration go through the process's {@link AuthLimits} (per e-mail, per client address,
+ * and the bounded hashing queue); a database outage is a 503 logged once per instance ({@link DatabaseOutage});
+ * connections have an idle timeout and a header timeout ({@link HeaderTimeout}).
  */
 public final class ApiVerticle extends VerticleBase {
 
@@ -61,6 +70,8 @@ public final class ApiVerticle extends VerticleBase {
 
   private Pool pool;
   private HttpServer server;
+  private DatabaseOutage outage;
+  private PasswordHasher passwords;
   /** The web UI: static files (HTML, CSS, ES modules, the vendored event-bus client) on the class path. */
   static final String WEBROOT = "webroot";
 
@@ -71,6 +82,8 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     ApiSettings settings = ApiSettings.from(config());
     pool = Database.pool(vertx, DatabaseSettings.from(config()));
+    outage = new DatabaseOutage(vertx, pool);
+    HeaderTimeout headerTimeout = new HeaderTimeout(vertx, settings.headerTimeoutSeconds() * 1000L);
     Future<Buffer> contractText = vertx.fileSystem().readFile(CONTRACT);
     return Transports.publisher(vertx, config())
       .onSuccess(publisher -> broker = publisher)
@@ -82,8 +95,10 @@ public final class ApiVerticle extends VerticleBase {
       .compose(v -> TokenAuth.create(vertx, JwtSettings.from(config())))
       .compose(tokens -> contractText.compose(text -> OpenAPIContract.from(vertx, CONTRACT))
         .map(contract -> router(contract, tokens, contractText.result(), settings)))
-      .compose(router -> vertx.createHttpServer()
-        .requestHandler(router)
+      .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+          .setIdleTimeout(settings.idleTimeoutSeconds()).setHttp2ClearTextEnabled(false))
+        .connectionHandler(headerTimeout::connected)
+        .requestHandler(headerTimeout.around(router))
         .listen(settings.port(), settings.host()))
       .onSuccess(s -> {
         server = s;
@@ -93,11 +108,15 @@ public final class ApiVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract contract, TokenAuth tokens, Buffer contractText, ApiSettings settings) {
     AccountRepository accountRepository = new AccountRepository(pool);
-    AccountHandlers accounts = new AccountHandlers(accountRepository, new PasswordHasher(vertx, config()), tokens);
+    AuthLimits limits = AuthLimits.shared(vertx, AuthLimitSettings.from(config()));
+    passwords = new PasswordHasher(vertx, config(), limits);
+    AccountHandlers accounts = new AccountHandlers(accountRepository, passwords, tokens, limits,
+      settings.clientAddress());
     ServiceCalls calls = new ServiceCalls(vertx.eventBus());
     RecurrenceHandlers recurrence = new RecurrenceHandlers(calls);
     TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")), recurrence);
     CurrentUser currentUser = new CurrentUser(accountRepository, tokens);
+    Problems problems = new Problems(outage);
 
     RouterBuilder api = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
       .rootHandler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()))
@@ -136,7 +155,7 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("deleteWebhook").addHandler(currentUser).addHandler(webhooks::deleteWebhook);
     api.getRoute("listWebhookDeliveries").setDoValidation(false).addHandler(currentUser)
       .addHandler(webhooks::listDeliveries);
-    api.getRoutes().forEach(route -> route.addFailureHandler(Problems::handle));
+    api.getRoutes().forEach(route -> route.addFailureHandler(problems));
 
     Router apiRouter = api.createRouter();
     apiRouter.get("/openapi.yaml").handler(ctx -> ctx.response()
@@ -176,13 +195,14 @@ public final class ApiVerticle extends VerticleBase {
           promise.tryComplete(Status.KO());
         })));
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
+    root.route("/api/v1/auth/*").handler(ApiVerticle::noStore);
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);
     root.route("/eventbus/*").subRouter(new LiveBridge(tokens, currentUser).router(vertx));
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
       .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setMaxAgeSeconds(300));
     root.route().last().handler(ctx -> ctx.fail(404));
-    root.route().failureHandler(Problems::handle);
+    root.route().failureHandler(problems);
     return root;
   }
 
@@ -193,6 +213,12 @@ public final class ApiVerticle extends VerticleBase {
         + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
       .putHeader("X-Content-Type-Options", "nosniff")
       .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+
+  /** Answers that carry a token (register, login) must not be kept by any cache. */
+  private static void noStore(RoutingContext ctx) {
+    ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CACHE_CONTROL, "no-store");
     ctx.next();
   }
 
@@ -218,10 +244,14 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (outage != null) {
+      outage.close();
+    }
     Future<Void> closing = server != null ? server.close() : Future.succeededFuture();
     return closing
       .eventually(() -> fanOut != null ? fanOut.close() : Future.succeededFuture())
       .eventually(() -> broker != null ? broker.close() : Future.succeededFuture())
+      .eventually(() -> passwords != null ? passwords.close() : Future.succeededFuture())
       .eventually(() -> pool != null ? pool.close() : Future.succeededFuture());
   }
 }

@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * Runs after the token is verified and puts the caller's user id in the context. With Taskflow's own tokens the id
- * is the subject, and the account must still exist; with an external issuer the account is created on first sight.
- * Known ids are remembered (bounded), so the check costs one query per user per verticle, not one per request.
+ * is the subject, and the account must still exist: that is checked on every request (one primary-key lookup), so the
+ * token of a deleted account stops working at once. With an external issuer the account is created on first sight,
+ * and the ids seen are remembered (bounded), so that costs one query per user per verticle, not one per request.
  */
 public final class CurrentUser implements Handler<RoutingContext> {
 
@@ -61,18 +62,19 @@ public final class CurrentUser implements Handler<RoutingContext> {
     if (subject == null) {
       return Future.failedFuture(Problem.unauthorized("The token has no subject."));
     }
-    UUID cached = known.get(subject);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
+    if (tokens.settings().external()) {
+      UUID cached = known.get(subject);
+      if (cached != null) {
+        return Future.succeededFuture(cached);
+      }
+      JsonObject claims = user.principal();
+      return accounts.ensureExternal(tokens.settings().issuer(), subject, claims.getString("email"),
+        claims.getString("name")).onSuccess(id -> known.put(subject, id));
     }
-    return resolve(subject, user.principal()).onSuccess(id -> known.put(subject, id));
+    return local(subject);
   }
 
-  private Future<UUID> resolve(String subject, JsonObject claims) {
-    if (tokens.settings().external()) {
-      return accounts.ensureExternal(tokens.settings().issuer(), subject, claims.getString("email"),
-        claims.getString("name"));
-    }
+  private Future<UUID> local(String subject) {
     UUID id;
     try {
       id = UUID.fromString(subject);

@@ -7,14 +7,30 @@ package dev.taskflow.api.http;
 public final class Problem extends RuntimeException {
 
   private final int status;
+  private final int retryAfterSeconds;
 
   public Problem(int status, String detail) {
+    this(status, detail, 0);
+  }
+
+  /** A refusal the client may try again after {@code retryAfterSeconds} (sent as {@code Retry-After} when above 0). */
+  public Problem(int status, String detail, int retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public int status() {
     return status;
+  }
+
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /** 429: too many requests of this kind; try again after the given seconds. */
+  public static Problem tooManyRequests(String detail, int retryAfterSeconds) {
+    return new Problem(429, detail, Math.max(1, retryAfterSeconds));
   }
 
   public static Problem badRequest(String detail) {

@@ -1,6 +1,8 @@
 package dev.taskflow.api.http;
 
+import dev.taskflow.core.consumer.Faults;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -17,18 +19,25 @@ import java.util.List;
 
 /**
  * The one failure handler: every error leaves as {@code application/problem+json}. Expected failures ({@link Problem},
- * validation, authentication) say what was wrong; anything else is logged with the request and answered as a 500
- * that reveals nothing internal.
+ * validation, authentication) say what was wrong; a database that cannot be reached or is going away
+ * ({@link Faults#isDatabaseUnavailable}) is a 503 with {@code Retry-After}, logged once per outage by
+ * {@link DatabaseOutage}; anything else is logged with the request and answered as a 500 that reveals nothing internal.
+ * One instance per API verticle instance (it holds that instance's outage state).
  */
-public final class Problems {
+public final class Problems implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   public static final String CONTENT_TYPE = "application/problem+json";
+  static final String UNAVAILABLE = "The database is unavailable; try again shortly.";
 
-  private Problems() {
+  private final DatabaseOutage outage;
+
+  public Problems(DatabaseOutage outage) {
+    this.outage = outage;
   }
 
-  public static void handle(RoutingContext ctx) {
+  @Override
+  public void handle(RoutingContext ctx) {
     if (ctx.response().ended()) {
       return;
     }
@@ -38,12 +47,20 @@ public final class Problems {
     if (failure instanceof Problem problem) {
       status = problem.status();
       detail = problem.getMessage();
+      if (problem.retryAfterSeconds() > 0) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(problem.retryAfterSeconds()));
+      }
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       detail = http.getCause() instanceof ValidatorException validation ? describe(validation) : http.getPayload();
     } else if (failure instanceof ValidatorException validation) {
       status = 400;
       detail = describe(validation);
+    } else if (failure != null && Faults.isDatabaseUnavailable(failure)) {
+      outage.refused(failure);
+      status = 503;
+      detail = UNAVAILABLE;
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
     } else if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
       // Data exceptions (bad encoding, out-of-range values) are the client's input that validation let through.
       LOG.warn("{} {}: input rejected by the database: {}", ctx.request().method(), ctx.request().path(),

@@ -12,8 +12,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -43,7 +41,8 @@ public final class ReminderRepository {
           throw Problem.conflict("The task has " + ReminderSpec.MAX_PER_TASK + " reminders, the most it may have; "
             + "delete one first.");
         }
-        return ReminderWriter.insert(tx, task, spec.at(), spec.offset(), null);
+        return spec.requireAhead(tx, "reminder")
+          .compose(v -> ReminderWriter.insert(tx, task, spec.at(), spec.offset(), null));
       });
     })).map(inserted -> inserted.orElseThrow(() -> Problem.conflict("The task already has a reminder "
       + (spec.offset() != null ? "at offset " + spec.offset() : "at " + Task.instant(spec.at())) + ".")));
@@ -82,7 +81,8 @@ public final class ReminderRepository {
   }
 
   /**
-   * Schedules a fired reminder again, {@code duration} from now (days count in the task's zone). The task is locked
+   * Schedules a fired reminder again, {@code duration} from now by the database's clock, the one the notifier fires by
+   * (days count in the task's zone). The task is locked
    * before the reminder is changed, in the order every task change takes them.
    */
   public Future<Reminder> snooze(UUID userId, UUID reminderId, ReminderOffset duration) {
@@ -99,13 +99,15 @@ public final class ReminderRepository {
           if (!Task.OPEN.equals(task.status())) {
             throw Problem.conflict("The task is completed; reopen it to be reminded again.");
           }
-          OffsetDateTime fireAt = duration.fireAt(OffsetDateTime.now(ZoneOffset.UTC), task.timezone());
-          return tx.preparedQuery(ReminderSql.SNOOZE).execute(Tuple.of(reminderId, fireAt)).map(updated -> {
-            if (updated.size() == 0) {
-              throw notFired("no longer fired");
-            }
-            return Reminder.from(updated.iterator().next());
-          });
+          return tx.preparedQuery(ReminderSql.NOW).execute()
+            .map(now -> duration.fireAt(now.iterator().next().getOffsetDateTime(0), task.timezone()))
+            .compose(fireAt -> tx.preparedQuery(ReminderSql.SNOOZE).execute(Tuple.of(reminderId, fireAt)))
+            .map(updated -> {
+              if (updated.size() == 0) {
+                throw notFired("no longer fired");
+              }
+              return Reminder.from(updated.iterator().next());
+            });
         });
       }));
   }

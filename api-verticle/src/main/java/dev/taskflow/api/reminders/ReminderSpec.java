@@ -3,8 +3,11 @@ package dev.taskflow.api.reminders;
 import dev.taskflow.api.http.Problem;
 import dev.taskflow.api.tasks.TaskInput;
 import dev.taskflow.core.reminders.ReminderOffset;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -13,8 +16,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A reminder as a request asks for it, checked: {@code {"at": <date-time>}} (absolute, in the future) or
- * {@code {"offset": <ISO-8601 duration>}} (relative to the task's due date, see {@link ReminderOffset}).
+ * A reminder as a request asks for it, checked: {@code {"at": <date-time>}} (absolute, in the future by the
+ * database's clock, see {@link #requireAhead}) or {@code {"offset": <ISO-8601 duration>}} (relative to the task's due
+ * date, see {@link ReminderOffset}).
  */
 public record ReminderSpec(OffsetDateTime at, ReminderOffset offset) {
 
@@ -43,11 +47,28 @@ public record ReminderSpec(OffsetDateTime at, ReminderOffset offset) {
       }
     }
     OffsetDateTime at = TaskInput.instant(field + ".at", json.getString("at"));
-    if (!at.isAfter(OffsetDateTime.now())) {
-      throw Problem.badRequest(field + ".at must be in the future; " + json.getString("at") + " has passed.");
-    }
+    // whether it is still ahead is the database's clock's to say, where it is stored (requireAhead)
     // in UTC, so the same instant written with two offsets is one reminder (and caught as a repeat)
     return new ReminderSpec(at.withOffsetSameInstant(java.time.ZoneOffset.UTC), null);
+  }
+
+  /**
+   * Refuses ({@code 400}) an absolute reminder whose time is not after the database's {@code now()}, in the transaction
+   * that stores it: the notifier fires by the database's clock, so that is the clock that says what has passed, not
+   * the API process's.
+   *
+   * @param field names the reminder in the message
+   */
+  public Future<Void> requireAhead(SqlClient tx, String field) {
+    if (at == null) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(ReminderSql.PASSED).execute(Tuple.of(at)).map(rows -> {
+      if (rows.iterator().next().getBoolean(0)) {
+        throw Problem.badRequest(field + ".at must be in the future; " + at.toInstant() + " has passed.");
+      }
+      return null;
+    });
   }
 
   /**

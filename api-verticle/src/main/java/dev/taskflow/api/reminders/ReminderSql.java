@@ -31,6 +31,12 @@ final class ReminderSql {
      LIMIT $4
     """;
 
+  /** Whether an absolute reminder time ($1) has passed, by the database's clock (the one the notifier fires by). */
+  static final String PASSED = "SELECT $1::timestamptz <= now()";
+
+  /** The database's clock, for times computed from now (a snooze). */
+  static final String NOW = "SELECT now()";
+
   static final String BY_ID = "SELECT " + COLUMNS + " FROM reminders WHERE id = $1 AND user_id = $2";
 
   /** Read first, then the task locked, then this: a reminder no longer fired by now is not changed (no row). */

@@ -26,8 +26,11 @@ public final class TaskReminders {
   public static Future<List<Reminder>> add(SqlConnection tx, Task task, List<ReminderSpec> specs) {
     List<Reminder> added = new ArrayList<>(specs.size());
     Future<Void> chain = Future.succeededFuture();
-    for (ReminderSpec spec : specs) {
-      chain = chain.compose(v -> ReminderWriter.insert(tx, task, spec.at(), spec.offset(), null)
+    for (int i = 0; i < specs.size(); i++) {
+      ReminderSpec spec = specs.get(i);
+      String field = "reminders[" + i + "]";
+      chain = chain.compose(v -> spec.requireAhead(tx, field))
+        .compose(v -> ReminderWriter.insert(tx, task, spec.at(), spec.offset(), null)
         .map(inserted -> {
           inserted.ifPresent(added::add);
           return null;

@@ -130,4 +130,17 @@ class AccountsApiTest {
     assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer");
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
   }
+
+  @Test
+  @DisplayName("the answers that carry a token say Cache-Control: no-store")
+  void tokensAreNotCached() {
+    HttpResponse<Buffer> registered = register(new JsonObject().put("email", "dennis@example.com")
+      .put("password", "correct horse battery staple"));
+    assertThat(registered.statusCode()).isEqualTo(201);
+    assertThat(registered.getHeader("Cache-Control")).isEqualTo("no-store");
+    HttpResponse<Buffer> loggedIn = login("dennis@example.com", "correct horse battery staple");
+    assertThat(loggedIn.statusCode()).isEqualTo(200);
+    assertThat(loggedIn.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(login("dennis@example.com", "wrong password").getHeader("Cache-Control")).isEqualTo("no-store");
+  }
 }

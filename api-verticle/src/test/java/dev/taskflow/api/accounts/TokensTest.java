@@ -144,4 +144,26 @@ class TokensTest {
     assertUnauthorized(serverKeys.sign(UUID.randomUUID().toString(), new JsonObject()));
     assertUnauthorized(serverKeys.sign("not-a-uuid", new JsonObject()));
   }
+
+  @Test
+  @DisplayName("a token whose exp is not a number (\"exp\":\"string\") is a 401, not a 500")
+  void expNotANumber() {
+    assertUnauthorized(serverKeys.generateToken(claims(ada.userId().toString()).put("exp", "string"),
+      new JWTOptions().setAlgorithm("ES256")));
+    assertUnauthorized(serverKeys.generateToken(claims(ada.userId().toString()).put("exp", new JsonObject()),
+      new JWTOptions().setAlgorithm("ES256")));
+  }
+
+  @Test
+  @DisplayName("the token of a user whose account was deleted stops working at once, though it was used before")
+  void deletedAccount() {
+    Session gone = api.register();
+    assertThat(me(gone.token()).statusCode()).isEqualTo(200);
+    assertThat(api.send(HttpMethod.GET, "/api/v1/tasks", gone.token(), null).statusCode()).isEqualTo(200);
+
+    api.query("DELETE FROM users WHERE id = $1", gone.userId());
+
+    assertUnauthorized(gone.token());
+    assertThat(api.send(HttpMethod.GET, "/api/v1/tasks", gone.token(), null).statusCode()).isEqualTo(401);
+  }
 }

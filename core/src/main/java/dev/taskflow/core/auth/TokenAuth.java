@@ -136,14 +136,26 @@ public final class TokenAuth implements JWTAuth {
 
   /** When a verified token's user expires, in epoch seconds (vertx-auth-jwt keeps {@code exp} in the attributes). */
   public static long expiresAt(User user) {
-    return user.principal().getLong("exp", user.attributes().getLong("exp", 0L));
+    Object exp = user.principal().getValue("exp");
+    if (!(exp instanceof Number)) {
+      exp = user.attributes().getValue("exp");
+    }
+    return exp instanceof Number number ? number.longValue() : 0L;
   }
 
   private Future<User> verify(Credentials credentials) {
-    return delegate.authenticate(credentials).compose(user -> {
+    Future<User> verified;
+    try {
+      verified = delegate.authenticate(credentials);
+    } catch (RuntimeException e) {
+      // vertx-auth-jwt reads exp, iat and nbf with getLong and throws when one is not a number ("exp":"string")
+      return Future.failedFuture("Token claims are malformed: " + e.getClass().getSimpleName());
+    }
+    return verified.compose(user -> {
       // vertx-auth-jwt treats a token without "exp" as never expiring; ours must expire.
-      if (!user.attributes().containsKey("exp") && !user.principal().containsKey("exp")) {
-        return Future.failedFuture("Token has no expiry (exp)");
+      if (!(user.principal().getValue("exp") instanceof Number)
+        && !(user.attributes().getValue("exp") instanceof Number)) {
+        return Future.failedFuture("Token has no numeric expiry (exp)");
       }
       if (user.principal().getString("sub") == null) {
         return Future.failedFuture("Token has no subject (sub)");
