@@ -191,9 +191,25 @@ public final class Recurrence {
 
   /**
    * The latest occurrence in [{@code from}, {@code notAfter}], EXDATEs left out: what an on-schedule series spawns
-   * after downtime. Iterates from {@code from}, so it costs the occurrences missed, not the series' whole past.
+   * after downtime. Without COUNT it looks back from {@code notAfter} in windows that double (one FREQ period × INTERVAL
+   * first), so it costs the occurrences of the last window, not all those missed; with COUNT it iterates from
+   * {@code from}.
    */
   public Optional<LocalDateTime> latestBetween(LocalDateTime from, LocalDateTime notAfter) {
+    if (rule.getCount() == null) {
+      Duration window = unit(rule.getFreq()).getDuration().multipliedBy(Math.max(1, rule.getInterval()));
+      for (LocalDateTime lower = notAfter.minus(window); lower.isAfter(from); lower = notAfter.minus(window)) {
+        Optional<LocalDateTime> latest = latestIn(lower, notAfter);
+        if (latest.isPresent()) {
+          return latest;
+        }
+        window = window.multipliedBy(2);
+      }
+    }
+    return latestIn(from, notAfter);
+  }
+
+  private Optional<LocalDateTime> latestIn(LocalDateTime from, LocalDateTime notAfter) {
     Budget budget = new Budget();
     RecurrenceRuleIterator it = iterator();
     if (!forward(it, from)) {

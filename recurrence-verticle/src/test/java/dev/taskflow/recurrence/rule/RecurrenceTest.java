@@ -156,6 +156,13 @@ class RecurrenceTest {
       .firstAfter(at("2026-01-02T00:00:30"))).contains(at("2026-01-02T00:01"));
     assertThat(Recurrence.of("FREQ=HOURLY", at("1990-01-01T00:30"), "UTC", List.of())
       .firstAfter(at("2026-01-02T00:00"))).contains(at("2026-01-02T00:30"));
+    // the catch-up after a year of downtime: 525,600 minutes missed, more than the steps one call may take
+    Recurrence minutely = Recurrence.of("FREQ=MINUTELY", at("2025-01-01T00:00"), "UTC", List.of());
+    assertThat(minutely.latestBetween(at("2025-01-01T00:01"), at("2026-01-01T12:00:30")))
+      .contains(at("2026-01-01T12:00"));
+    Recurrence januaries = Recurrence.of("FREQ=DAILY;BYMONTH=1", at("2020-01-01T00:00"), "UTC", List.of());
+    assertThat(januaries.latestBetween(at("2020-01-02T00:00"), at("2025-12-24T12:00")))
+      .contains(at("2025-01-31T00:00"));
   }
 
   @Test
