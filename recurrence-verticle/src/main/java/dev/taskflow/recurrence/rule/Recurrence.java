@@ -101,7 +101,7 @@ public final class Recurrence {
     }
     long candidates = candidatesPerPeriod(rule);
     if (candidates > limits.maxCandidatesPerPeriod()) {
-      throw new InvalidRuleException("rrule '" + rrule + "' expands each " + rule.getFreq() + " period to up to "
+      throw new InvalidRuleException("rrule '" + shown(rrule) + "' expands each " + rule.getFreq() + " period to up to "
         + (candidates == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : candidates) + " candidate date-times; the "
         + "limit is " + limits.maxCandidatesPerPeriod() + ". Use fewer BYxxx values or a shorter FREQ.");
     }
@@ -112,6 +112,11 @@ public final class Recurrence {
       throw new InvalidRuleException("rrule '" + rrule + "' never produces an occurrence from " + start + ".");
     }
     return recurrence;
+  }
+
+  /** A rule as a message quotes it: a long one cut to its first 80 characters. */
+  static String shown(String rrule) {
+    return rrule.length() <= 80 ? rrule : rrule.substring(0, 80) + "…";
   }
 
   /** RFC 5545 wants UNTIL in UTC when DTSTART has a zone; the floating iteration needs it in local time. */
@@ -301,7 +306,7 @@ public final class Recurrence {
     }
     long periods = unit(rule.getFreq()).between(start, target) / Math.max(1, rule.getInterval());
     if (periods > limits.maxSkippedPeriods()) {
-      throw new InvalidRuleException("rrule '" + rrule + "' would have to step through " + periods + " "
+      throw new InvalidRuleException("rrule '" + shown(rrule) + "' would have to step through " + periods + " "
         + rule.getFreq() + " periods from its start " + format(start) + " to " + format(target) + "; the limit is "
         + limits.maxSkippedPeriods() + ". Start the series later.");
     }
@@ -400,11 +405,11 @@ public final class Recurrence {
 
     void step() {
       if (++steps > limits.maxSteps()) {
-        throw new InvalidRuleException("rrule '" + rrule + "' needs more than " + limits.maxSteps() + " steps to "
+        throw new InvalidRuleException("rrule '" + shown(rrule) + "' needs more than " + limits.maxSteps() + " steps to "
           + "evaluate from its start " + format(start) + ".");
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new RuleTimeoutException("rrule '" + rrule + "' took longer than " + limits.timeout().toMillis()
+        throw new RuleTimeoutException("rrule '" + shown(rrule) + "' took longer than " + limits.timeout().toMillis()
           + " ms to evaluate.");
       }
     }

@@ -126,8 +126,7 @@ public final class Spawner {
    */
   private static Future<Void> refused(SqlConnection tx, Series series, Throwable e) {
     if (e instanceof InvalidRuleException && !(e instanceof RuleTimeoutException)) {
-      LOG.warn("Series {} of user {} ends: its rule '{}' is refused now: {}", series.id(), series.userId(),
-        series.rrule(), e.getMessage());
+      LOG.warn("Series {} of user {} ends: its rule is refused now: {}", series.id(), series.userId(), e.getMessage());
       return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.id())).mapEmpty();
     }
     return Future.failedFuture(e);
