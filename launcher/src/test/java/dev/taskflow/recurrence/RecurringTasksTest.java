@@ -48,7 +48,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -70,6 +74,8 @@ class RecurringTasksTest {
   static TestKafka kafka = new TestKafka();
 
   static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  static final int MIN_INTERVAL_SECONDS = 20;
+  static final int MAX_SERIES = 200;
 
   Vertx vertx;
   JsonObject config;
@@ -90,7 +96,10 @@ class RecurringTasksTest {
       .put("kafka.bootstrap", broker.getString("kafka.bootstrap"))
       .put("kafka.topic.prefix", broker.getString("kafka.topic.prefix"))
       .put("consumer.retry.attempts", 3)
-      .put("consumer.retry.initial.ms", 50L);
+      .put("consumer.retry.initial.ms", 50L)
+      // onScheduleMinutely spawns every 20 s, so it runs in a minute instead of three; the limits tests use these too
+      .put("recurrence.min.interval.seconds", MIN_INTERVAL_SECONDS)
+      .put("recurrence.max.series.per.user", MAX_SERIES);
     vertx = TaskflowVertx.create();
     startRecurrence();
     // the notifier gives each new instance the previous one's relative reminders
@@ -714,5 +723,233 @@ class RecurringTasksTest {
     assertThat(badRule.statusCode()).isEqualTo(422);
     assertThat(await(sql.preparedQuery("SELECT count(*) FROM tasks WHERE user_id = $1")
       .execute(Tuple.of(bob.id()))).iterator().next().getLong(0)).isEqualTo(before);
+  }
+
+  // ---------------------------------------------------------------------------------------------------- limits
+
+  static String range(int from, int to) {
+    return IntStream.rangeClosed(from, to).mapToObj(Integer::toString).collect(Collectors.joining(","));
+  }
+
+  /** The Hardening issue's (12) rule: 32 million candidates a year; it held workers for minutes and an event loop 13 s. */
+  static final String HOSTILE = "FREQ=YEARLY;BYMONTH=" + range(1, 12) + ";BYMONTHDAY=" + range(1, 31) + ";BYHOUR="
+    + range(0, 23) + ";BYMINUTE=" + range(0, 59) + ";BYSECOND=" + range(0, 59) + ";BYSETPOS=-1";
+
+  long count(String sqlText, Object... params) {
+    return await(sql.preparedQuery(sqlText).execute(Tuple.from(params))).iterator().next().getLong(0);
+  }
+
+  @Test
+  @DisplayName("the hostile rule answers 422 within 1 s, with the reason, on preview, PUT and POST /tasks; nothing is "
+    + "committed")
+  void limitHostileRule() {
+    User carol = register("carol-hostile@example.com");
+    JsonObject plain = plainTask(carol, "2026-01-01T09:00:00Z");
+    long tasksBefore = count("SELECT count(*) FROM tasks WHERE user_id = $1", carol.id());
+    JsonObject recurrence = new JsonObject().put("rrule", HOSTILE).put("dtstart", "2026-01-01T09:00:00")
+      .put("timezone", "America/New_York");
+    for (var call : List.of(
+      (java.util.function.Supplier<HttpResponse<Buffer>>) () -> send(carol, HttpMethod.POST,
+        "/api/v1/recurrence/preview", recurrence.copy().put("count", 100)),
+      () -> send(carol, HttpMethod.PUT, "/api/v1/tasks/" + plain.getString("id") + "/recurrence", recurrence),
+      () -> send(carol, HttpMethod.PUT, "/api/v1/tasks/" + plain.getString("id") + "/recurrence",
+        recurrence.copy().put("spawn", "on_schedule")),
+      () -> send(carol, HttpMethod.POST, "/api/v1/tasks", new JsonObject().put("title", "hostile")
+        .put("recurrence", recurrence)))) {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> response = call.get();
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      System.out.println("hostile rule answered " + response.statusCode() + " in " + took.toMillis() + " ms");
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(422);
+      assertThat(response.bodyAsJsonObject().getString("detail")).contains("candidate date-times", "limit is 10000");
+      assertThat(took).isLessThan(Duration.ofSeconds(1));
+    }
+    assertThat(count("SELECT count(*) FROM tasks WHERE user_id = $1", carol.id())).isEqualTo(tasksBefore);
+    assertThat(count("SELECT count(*) FROM series WHERE user_id = $1", carol.id())).isZero();
+  }
+
+  @Test
+  @DisplayName("an on_schedule series may not occur more often than recurrence.min.interval.seconds: SECONDLY and "
+    + "closer BYSECONDs are a 422; on_completion may")
+  void limitMinInterval() {
+    User dave = register("dave-interval@example.com");
+    String start = LocalDateTime.now(NEW_YORK).plusDays(1).truncatedTo(ChronoUnit.MINUTES).toString();
+    for (String rrule : List.of("FREQ=SECONDLY;INTERVAL=3600", "FREQ=MINUTELY;BYSECOND=0,10,20,30,40,50")) {
+      HttpResponse<Buffer> refused = send(dave, HttpMethod.POST, "/api/v1/tasks", new JsonObject().put("title", rrule)
+        .put("recurrence", new JsonObject().put("rrule", rrule).put("dtstart", start)
+          .put("timezone", "America/New_York").put("spawn", "on_schedule")));
+      assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(422);
+      assertThat(refused.bodyAsJsonObject().getString("detail")).contains("at most once every "
+        + MIN_INTERVAL_SECONDS + " s");
+    }
+    assertThat(count("SELECT count(*) FROM tasks WHERE user_id = $1", dave.id())).isZero();
+    createRecurring(dave, "every 20 s, on schedule", null, null, new JsonObject()
+      .put("rrule", "FREQ=MINUTELY;BYSECOND=0,20,40").put("dtstart", start).put("timezone", "America/New_York")
+      .put("spawn", "on_schedule"));
+    createRecurring(dave, "every second, on completion", null, null, new JsonObject()
+      .put("rrule", "FREQ=SECONDLY").put("dtstart", start).put("timezone", "America/New_York"));
+  }
+
+  /** Inserts an active series (and its first instance) for {@code user} directly, as an older version could have. */
+  UUID storedSeries(User user, String rrule, String spawn, OffsetDateTime start) {
+    UUID series = UUID.randomUUID();
+    await(sql.preparedQuery("""
+        INSERT INTO series (id, user_id, rrule, dtstart, timezone, anchor, spawn, template, last_occurrence_at,
+                            next_occurrence_at)
+        VALUES ($1, $2, $3, $4, 'UTC', 'schedule', $5, '{"title":"stored"}'::jsonb, $6, $6)""")
+      .execute(Tuple.of(series, user.id(), rrule, start.atZoneSameInstant(ZoneId.of("UTC")).toLocalDateTime(), spawn,
+        start)));
+    await(sql.preparedQuery("""
+        INSERT INTO tasks (id, user_id, title, due_at, timezone, series_id, occurrence_at)
+        VALUES ($1, $2, 'stored', $3, 'UTC', $4, $3)""")
+      .execute(Tuple.of(UUID.randomUUID(), user.id(), start, series)));
+    return series;
+  }
+
+  @Test
+  @DisplayName("a user has at most recurrence.max.series.per.user active series: one more is a 409, and a stop makes "
+    + "room")
+  void limitSeriesPerUser() {
+    User erin = register("erin-many@example.com");
+    OffsetDateTime start = OffsetDateTime.parse("2030-01-01T09:00:00Z");
+    UUID last = null;
+    for (int i = 0; i < MAX_SERIES; i++) {
+      last = storedSeries(erin, "FREQ=DAILY", "on_completion", start);
+    }
+    JsonObject recurrence = new JsonObject().put("rrule", "FREQ=WEEKLY").put("dtstart", "2030-01-01T09:00:00")
+      .put("timezone", "UTC");
+    HttpResponse<Buffer> refused = send(erin, HttpMethod.POST, "/api/v1/tasks",
+      new JsonObject().put("title", "one too many").put("recurrence", recurrence));
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(409);
+    assertThat(refused.bodyAsJsonObject().getString("detail")).contains(MAX_SERIES + " active recurring series");
+    JsonObject plain = plainTask(erin, "2030-01-01T09:00:00Z");
+    assertThat(send(erin, HttpMethod.PUT, "/api/v1/tasks/" + plain.getString("id") + "/recurrence", recurrence)
+      .statusCode()).isEqualTo(409);
+
+    String instance = await(sql.preparedQuery("SELECT id FROM tasks WHERE series_id = $1").execute(Tuple.of(last)))
+      .iterator().next().getUUID(0).toString();
+    assertThat(send(erin, HttpMethod.DELETE, "/api/v1/tasks/" + instance + "/recurrence", null).statusCode())
+      .isEqualTo(204);
+    createRecurring(erin, "room again", null, null, recurrence);
+  }
+
+  @Test
+  @DisplayName("a series stops in one call from any of its instances, and whatever its stored rule")
+  void limitStopAlways() throws InterruptedException {
+    User frank = register("frank-stop@example.com");
+    JsonObject first = createRecurring(frank, "daily", "2026-06-01T08:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=DAILY"));
+    complete(frank, first);
+    eventually(() -> instances(first.getString("seriesId")).size() == 2, "the second instance");
+    // the earlier instance: the series stops (it answered 409 before)
+    HttpResponse<Buffer> stopped = send(frank, HttpMethod.DELETE, "/api/v1/tasks/" + first.getString("id")
+      + "/recurrence", null);
+    assertThat(stopped.statusCode()).as(stopped.bodyAsString()).isEqualTo(204);
+    assertThat(count("SELECT count(*) FROM series WHERE id = $1 AND active", UUID.fromString(first.getString("seriesId"))))
+      .isZero();
+    assertThat(recurring(frank)).isEmpty();
+
+    // a rule stored before the limits, which they refuse now
+    UUID hostile = storedSeries(frank, HOSTILE, "on_completion", OffsetDateTime.parse("2030-01-01T09:00:00Z"));
+    String instance = await(sql.preparedQuery("SELECT id FROM tasks WHERE series_id = $1").execute(Tuple.of(hostile)))
+      .iterator().next().getUUID(0).toString();
+    assertThat(send(frank, HttpMethod.DELETE, "/api/v1/tasks/" + instance + "/recurrence", null).statusCode())
+      .isEqualTo(204);
+    assertThat(count("SELECT count(*) FROM series WHERE id = $1 AND active", hostile)).isZero();
+  }
+
+  @Test
+  @DisplayName("stored on_schedule series the limits refuse: a SECONDLY one spawns at most once a minimum interval, a "
+    + "hostile one ends without spawning")
+  void limitStoredSeries() throws InterruptedException {
+    User grace = register("grace-stored@example.com");
+    OffsetDateTime now = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(2);
+    UUID secondly = storedSeries(grace, "FREQ=SECONDLY", "on_schedule", now);
+    UUID hostile = storedSeries(grace, HOSTILE, "on_schedule", now);
+    eventually(() -> instances(secondly.toString()).size() >= 2, "the SECONDLY series' catch-up instance");
+    eventually(() -> count("SELECT count(*) FROM series WHERE id = $1 AND NOT active", hostile) == 1,
+      "the hostile series ended");
+    Thread.sleep(3_000);
+    List<Row> spawned = instances(secondly.toString());
+    assertThat(spawned).as("one catch-up instance in 3 s, not one a second").hasSize(2);
+    Row series = await(sql.preparedQuery("SELECT last_occurrence_at, next_occurrence_at FROM series WHERE id = $1")
+      .execute(Tuple.of(secondly))).iterator().next();
+    assertThat(Duration.between(series.getOffsetDateTime(0), series.getOffsetDateTime(1)))
+      .isGreaterThanOrEqualTo(Duration.ofSeconds(MIN_INTERVAL_SECONDS));
+    assertThat(instances(hostile.toString())).hasSize(1);
+    send(grace, HttpMethod.DELETE, "/api/v1/tasks/" + spawned.get(1).getUUID("id") + "/recurrence", null);
+  }
+
+  @Test
+  @DisplayName("harness: other users' request latency while hostile rules are submitted in parallel (figures printed)")
+  void limitOtherUsersLatency() throws InterruptedException {
+    User quiet = register("quiet-latency@example.com");
+    User loud = register("loud-latency@example.com");
+    JsonObject plain = plainTask(loud, "2026-01-01T09:00:00Z");
+    plainTask(quiet, "2026-01-01T09:00:00Z");
+    latencies(quiet, 100); // warm up
+    List<Long> alone = latencies(quiet, 500);
+    JsonObject daily = new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-01-01T09:00:00")
+      .put("timezone", "UTC");
+    JsonObject hostile = daily.copy().put("rrule", HOSTILE);
+    List<Integer> plainStatuses = new ArrayList<>();
+    List<Long> withPlainLoad = underLoad(quiet, loud, plain, daily, plainStatuses);
+    List<Integer> hostileStatuses = new ArrayList<>();
+    List<Long> withHostileLoad = underLoad(quiet, loud, plain, hostile, hostileStatuses);
+    System.out.printf("other user's GET /tasks latency (500 requests each): alone p50 %.1f ms p99 %.1f ms; with 4 "
+        + "clients sending a valid rule (%d requests) p50 %.1f ms p99 %.1f ms; with 4 clients sending the hostile rule "
+        + "(%d requests) p50 %.1f ms p99 %.1f ms%n", percentile(alone, 50), percentile(alone, 99),
+      plainStatuses.size(), percentile(withPlainLoad, 50), percentile(withPlainLoad, 99), hostileStatuses.size(),
+      percentile(withHostileLoad, 50), percentile(withHostileLoad, 99));
+    assertThat(plainStatuses).containsOnly(200);
+    assertThat(hostileStatuses).containsOnly(422);
+    send(loud, HttpMethod.DELETE, "/api/v1/tasks/" + plain.getString("id") + "/recurrence", null);
+  }
+
+  /** {@code quiet}'s latencies while four clients of {@code loud} send {@code recurrence} (preview and PUT) in a loop. */
+  List<Long> underLoad(User quiet, User loud, JsonObject task, JsonObject recurrence, List<Integer> statuses)
+    throws InterruptedException {
+    AtomicBoolean running = new AtomicBoolean(true);
+    ConcurrentLinkedQueue<Integer> seen = new ConcurrentLinkedQueue<>();
+    List<Thread> clients = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      int n = i;
+      Thread client = new Thread(() -> {
+        while (running.get()) {
+          seen.add((n % 2 == 0
+            ? send(loud, HttpMethod.POST, "/api/v1/recurrence/preview", recurrence.copy().put("count", 100))
+            : send(loud, HttpMethod.PUT, "/api/v1/tasks/" + task.getString("id") + "/recurrence", recurrence))
+            .statusCode());
+        }
+      });
+      client.start();
+      clients.add(client);
+    }
+    try {
+      Thread.sleep(200);
+      return latencies(quiet, 500);
+    } finally {
+      running.set(false);
+      for (Thread client : clients) {
+        client.join();
+      }
+      statuses.addAll(seen);
+    }
+  }
+
+  List<Long> latencies(User user, int requests) {
+    List<Long> nanos = new ArrayList<>(requests);
+    for (int i = 0; i < requests; i++) {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> response = send(user, HttpMethod.GET, "/api/v1/tasks?limit=20", null);
+      nanos.add(System.nanoTime() - started);
+      assertThat(response.statusCode()).isEqualTo(200);
+    }
+    return nanos;
+  }
+
+  static double percentile(List<Long> nanos, int p) {
+    List<Long> sorted = nanos.stream().sorted().toList();
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
   }
 }

@@ -9,7 +9,9 @@ import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.runtime.DueTimer;
 import dev.taskflow.core.transport.EventSubscriber;
 import dev.taskflow.core.transport.Transports;
+import dev.taskflow.recurrence.series.RuleEvaluator;
 import dev.taskflow.recurrence.series.SeriesRepository;
+import dev.taskflow.recurrence.series.SeriesRules;
 import dev.taskflow.recurrence.series.SeriesService;
 import dev.taskflow.recurrence.series.Spawner;
 import io.vertx.core.Future;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * series whose newest instance is deleted (consumer group {@code recurrence} on {@code task-events}), and spawns
  * on-schedule instances at their time: a {@link DueTimer} to the earliest {@code next_occurrence_at}, re-armed by NOTIFY
  * on {@code series} from any process, claiming due series with {@code FOR UPDATE SKIP LOCKED}
- * ({@link Spawner#spawnDue}), so several recurrence verticles never spawn one occurrence twice.
+ * ({@link Spawner#spawnDue}), so several recurrence verticles never spawn one occurrence twice. Rules are evaluated
+ * on the shared {@code recurrence-rules} worker pool ({@link RuleEvaluator}), never on this verticle's event loop,
+ * within the limits of {@link RecurrenceSettings}.
  */
 public final class RecurrenceVerticle extends VerticleBase {
 
@@ -44,14 +48,20 @@ public final class RecurrenceVerticle extends VerticleBase {
   private DueTimer schedule;
   private MessageConsumer<JsonObject> preview;
   private MessageConsumer<JsonObject> series;
+  private RuleEvaluator evaluator;
 
   @Override
   public Future<?> start() {
     DatabaseSettings db = DatabaseSettings.from(config());
+    RecurrenceSettings settings = RecurrenceSettings.from(config());
     pool = Database.pool(vertx, db);
     OutboxWriter outbox = new OutboxWriter(CONSUMER);
-    Spawner spawner = new Spawner(outbox);
-    SeriesService service = new SeriesService(vertx, new SeriesRepository(pool, outbox));
+    evaluator = new RuleEvaluator(vertx, settings.workers(), settings.queueLimit(),
+      settings.limits().timeout().toMillis() * 4);
+    SeriesRules rules = new SeriesRules(settings.limits(), settings.minInterval());
+    Spawner spawner = new Spawner(outbox, rules, evaluator);
+    SeriesService service = new SeriesService(
+      new SeriesRepository(pool, outbox, rules, evaluator, settings.maxSeriesPerUser()), evaluator, settings.limits());
     schedule = new DueTimer(vertx, "recurrence schedule", () -> spawner.nextDueMillis(pool),
       () -> spawner.spawnDue(pool));
     preview = vertx.eventBus().consumer(Addresses.RECURRENCE_PREVIEW, service::preview);
@@ -75,6 +85,7 @@ public final class RecurrenceVerticle extends VerticleBase {
         preview != null ? preview.unregister() : Future.succeededFuture(),
         series != null ? series.unregister() : Future.succeededFuture(),
         subscriber != null ? subscriber.close() : Future.succeededFuture())
+      .eventually(() -> evaluator != null ? evaluator.close() : Future.succeededFuture())
       .eventually(() -> pool.close());
   }
 }

@@ -1,11 +1,13 @@
 package dev.taskflow.recurrence.rule;
 
 import org.dmfs.rfc5545.DateTime;
+import org.dmfs.rfc5545.recur.Freq;
 import org.dmfs.rfc5545.recur.InvalidRecurrenceRuleException;
 import org.dmfs.rfc5545.recur.RecurrenceRule;
 import org.dmfs.rfc5545.recur.RecurrenceRuleIterator;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -31,11 +33,17 @@ import java.util.regex.Pattern;
  * iterating, so the floating iteration compares like with like. A rule that can never produce an occurrence makes
  * lib-recur give up after a bounded number of empty rounds; that, like every parse error, is an
  * {@link InvalidRuleException}.
+ *
+ * <p>Every evaluation is bounded by the {@link RuleLimits}: a rule whose FREQ period expands to more candidates than
+ * {@link RuleLimits#maxCandidatesPerPeriod()} is refused when it is parsed (lib-recur materialises a period's whole
+ * candidate set, BYSETPOS or not, inside one uninterruptible {@code next()}: 32 million for
+ * {@code FREQ=YEARLY;BYMONTH=1,…,12;BYMONTHDAY=1,…,31;BYHOUR=0,…,23;BYMINUTE=0,…,59;BYSECOND=0,…,59}); a fast-forward
+ * over more FREQ periods than {@link RuleLimits#maxSkippedPeriods()} is refused before it starts; and each call stops
+ * with an {@link InvalidRuleException} after {@link RuleLimits#maxSteps()} occurrences or with a
+ * {@link RuleTimeoutException} past its {@link RuleLimits#timeout()}, checked between steps. A call never answers with
+ * a partial result.
  */
 public final class Recurrence {
-
-  /** How many occurrences one call may compute; a guard for every loop here. */
-  public static final int MAX_SCAN = 100_000;
   private static final Pattern UNTIL_UTC = Pattern.compile("UNTIL=(\\d{8}T\\d{6})Z", Pattern.CASE_INSENSITIVE);
   private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss", Locale.ROOT);
   private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
@@ -46,17 +54,26 @@ public final class Recurrence {
   private final LocalDateTime start;
   private final ZoneId zone;
   private final TreeSet<LocalDateTime> exdates;
+  private final RuleLimits limits;
 
-  private Recurrence(String rrule, RecurrenceRule rule, LocalDateTime start, ZoneId zone, TreeSet<LocalDateTime> exdates) {
+  private Recurrence(String rrule, RecurrenceRule rule, LocalDateTime start, ZoneId zone, TreeSet<LocalDateTime> exdates,
+                     RuleLimits limits) {
     this.rrule = rrule;
     this.rule = rule;
     this.start = start;
     this.zone = zone;
     this.exdates = exdates;
+    this.limits = limits;
+  }
+
+  /** {@link #of(String, LocalDateTime, String, List, RuleLimits)} with the {@link RuleLimits#DEFAULT} limits. */
+  public static Recurrence of(String rrule, LocalDateTime dtstart, String timezone, List<LocalDateTime> exdates) {
+    return of(rrule, dtstart, timezone, exdates, RuleLimits.DEFAULT);
   }
 
   /** Parses and checks a recurrence; every problem is an {@link InvalidRuleException} with a reason. */
-  public static Recurrence of(String rrule, LocalDateTime dtstart, String timezone, List<LocalDateTime> exdates) {
+  public static Recurrence of(String rrule, LocalDateTime dtstart, String timezone, List<LocalDateTime> exdates,
+                              RuleLimits limits) {
     if (rrule == null || rrule.isBlank()) {
       throw new InvalidRuleException("rrule is empty.");
     }
@@ -82,12 +99,24 @@ public final class Recurrence {
     } catch (InvalidRecurrenceRuleException | IllegalArgumentException e) {
       throw new InvalidRuleException("rrule '" + rrule + "' is not a valid RFC 5545 recurrence rule: " + e.getMessage());
     }
+    long candidates = candidatesPerPeriod(rule);
+    if (candidates > limits.maxCandidatesPerPeriod()) {
+      throw new InvalidRuleException("rrule '" + shown(rrule) + "' expands each " + rule.getFreq() + " period to up to "
+        + (candidates == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : candidates) + " candidate date-times; the "
+        + "limit is " + limits.maxCandidatesPerPeriod() + ". Use fewer BYxxx values or a shorter FREQ.");
+    }
     Recurrence recurrence = new Recurrence(text, rule, start, zone,
-      new TreeSet<>(exdates == null ? List.of() : exdates.stream().map(d -> d.truncatedTo(ChronoUnit.SECONDS)).toList()));
+      new TreeSet<>(exdates == null ? List.of() : exdates.stream().map(d -> d.truncatedTo(ChronoUnit.SECONDS)).toList()),
+      limits);
     if (recurrence.first(1).isEmpty() && recurrence.firstAfter(start).isEmpty()) {
       throw new InvalidRuleException("rrule '" + rrule + "' never produces an occurrence from " + start + ".");
     }
     return recurrence;
+  }
+
+  /** A rule as a message quotes it: a long one cut to its first 80 characters. */
+  static String shown(String rrule) {
+    return rrule.length() <= 80 ? rrule : rrule.substring(0, 80) + "…";
   }
 
   /** RFC 5545 wants UNTIL in UTC when DTSTART has a zone; the floating iteration needs it in local time. */
@@ -129,9 +158,11 @@ public final class Recurrence {
 
   /** The first {@code count} occurrences, EXDATEs left out, in local time. */
   public List<LocalDateTime> first(int count) {
+    Budget budget = new Budget();
     List<LocalDateTime> result = new ArrayList<>(count);
     RecurrenceRuleIterator it = iterator();
-    for (int scanned = 0; result.size() < count && scanned < MAX_SCAN && hasNext(it); scanned++) {
+    while (result.size() < count && hasNext(it)) {
+      budget.step();
       LocalDateTime next = next(it);
       if (next == null) {
         break;
@@ -145,15 +176,13 @@ public final class Recurrence {
 
   /** The first occurrence strictly after {@code after} (local time), EXDATEs left out; empty when the series ended. */
   public Optional<LocalDateTime> firstAfter(LocalDateTime after) {
+    Budget budget = new Budget();
     RecurrenceRuleIterator it = iterator();
-    if (it != null && after.isAfter(start)) {
-      try {
-        it.fastForward(floating(after));
-      } catch (RuntimeException cannotMatch) {
-        return Optional.empty();
-      }
+    if (!forward(it, after)) {
+      return Optional.empty();
     }
-    for (int scanned = 0; scanned < MAX_SCAN && hasNext(it); scanned++) {
+    while (hasNext(it)) {
+      budget.step();
       LocalDateTime next = next(it);
       if (next == null) {
         break;
@@ -167,19 +196,33 @@ public final class Recurrence {
 
   /**
    * The latest occurrence in [{@code from}, {@code notAfter}], EXDATEs left out: what an on-schedule series spawns
-   * after downtime. Iterates from {@code from}, so it costs the occurrences missed, not the series' whole past.
+   * after downtime. Without COUNT it looks back from {@code notAfter} in windows that double (one FREQ period × INTERVAL
+   * first), so it costs the occurrences of the last window, not all those missed; with COUNT it iterates from
+   * {@code from}.
    */
   public Optional<LocalDateTime> latestBetween(LocalDateTime from, LocalDateTime notAfter) {
-    RecurrenceRuleIterator it = iterator();
-    if (it != null && from.isAfter(start)) {
-      try {
-        it.fastForward(floating(from));
-      } catch (RuntimeException cannotMatch) {
-        return Optional.empty();
+    if (rule.getCount() == null) {
+      Duration window = unit(rule.getFreq()).getDuration().multipliedBy(Math.max(1, rule.getInterval()));
+      for (LocalDateTime lower = notAfter.minus(window); lower.isAfter(from); lower = notAfter.minus(window)) {
+        Optional<LocalDateTime> latest = latestIn(lower, notAfter);
+        if (latest.isPresent()) {
+          return latest;
+        }
+        window = window.multipliedBy(2);
       }
     }
+    return latestIn(from, notAfter);
+  }
+
+  private Optional<LocalDateTime> latestIn(LocalDateTime from, LocalDateTime notAfter) {
+    Budget budget = new Budget();
+    RecurrenceRuleIterator it = iterator();
+    if (!forward(it, from)) {
+      return Optional.empty();
+    }
     LocalDateTime last = null;
-    for (int scanned = 0; scanned < MAX_SCAN && hasNext(it); scanned++) {
+    while (hasNext(it)) {
+      budget.step();
       LocalDateTime next = next(it);
       if (next == null || next.isAfter(notAfter)) {
         break;
@@ -191,11 +234,33 @@ public final class Recurrence {
     return Optional.ofNullable(last);
   }
 
+  /**
+   * The shortest time between two consecutive of the first {@code occurrences} occurrences (as placed in the zone, so
+   * a DST change counts), or empty when the rule gives fewer than two. An on-schedule series must not spawn more often
+   * than a minimum interval; SECONDLY rules are refused before this is asked.
+   */
+  public Optional<Duration> shortestGap(int occurrences) {
+    List<LocalDateTime> first = first(occurrences);
+    Duration shortest = null;
+    for (int i = 1; i < first.size(); i++) {
+      Duration gap = Duration.between(zoned(first.get(i - 1)), zoned(first.get(i)));
+      if (shortest == null || gap.compareTo(shortest) < 0) {
+        shortest = gap;
+      }
+    }
+    return Optional.ofNullable(shortest);
+  }
+
+  /** The rule's FREQ, as RFC 5545 spells it ({@code SECONDLY} … {@code YEARLY}). */
+  public String freq() {
+    return rule.getFreq().name();
+  }
+
   /** The same recurrence with {@code exdate} excluded too. */
   public Recurrence excluding(LocalDateTime exdate) {
     TreeSet<LocalDateTime> more = new TreeSet<>(exdates);
     more.add(exdate.truncatedTo(ChronoUnit.SECONDS));
-    return new Recurrence(rrule, rule, start, zone, more);
+    return new Recurrence(rrule, rule, start, zone, more, limits);
   }
 
   public List<LocalDateTime> exdates() {
@@ -217,9 +282,137 @@ public final class Recurrence {
     return ZonedDateTime.of(local, zone);
   }
 
+  /** The same recurrence evaluated within other limits (its rule was checked against the ones it was made with). */
+  public Recurrence limitedBy(RuleLimits other) {
+    return new Recurrence(rrule, rule, start, zone, exdates, other);
+  }
+
   /** The same rule and zone started again at {@code newStart} (a completion-anchored series moves its start). */
   public Recurrence restartedAt(LocalDateTime newStart) {
-    return new Recurrence(rrule, rule, newStart.truncatedTo(ChronoUnit.SECONDS), zone, exdates);
+    return new Recurrence(rrule, rule, newStart.truncatedTo(ChronoUnit.SECONDS), zone, exdates, limits);
+  }
+
+  /**
+   * Moves the iterator to {@code target}; false when the rule can never get there. With COUNT lib-recur's fast-forward
+   * is a loop of uninterruptible steps (every instance must be counted), so it is left to the caller's budgeted loop.
+   * Without COUNT it walks FREQ periods one by one, so it is refused beyond {@link RuleLimits#maxSkippedPeriods()}.
+   */
+  private boolean forward(RecurrenceRuleIterator it, LocalDateTime target) {
+    if (it == null) {
+      return false;
+    }
+    if (!target.isAfter(start) || rule.getCount() != null) {
+      return true;
+    }
+    long periods = unit(rule.getFreq()).between(start, target) / Math.max(1, rule.getInterval());
+    if (periods > limits.maxSkippedPeriods()) {
+      throw new InvalidRuleException("rrule '" + shown(rrule) + "' would have to step through " + periods + " "
+        + rule.getFreq() + " periods from its start " + format(start) + " to " + format(target) + "; the limit is "
+        + limits.maxSkippedPeriods() + ". Start the series later.");
+    }
+    try {
+      it.fastForward(floating(target));
+      return true;
+    } catch (RuntimeException cannotMatch) {
+      return false;
+    }
+  }
+
+  private static ChronoUnit unit(Freq freq) {
+    return switch (freq) {
+      case SECONDLY -> ChronoUnit.SECONDS;
+      case MINUTELY -> ChronoUnit.MINUTES;
+      case HOURLY -> ChronoUnit.HOURS;
+      case DAILY -> ChronoUnit.DAYS;
+      case WEEKLY -> ChronoUnit.WEEKS;
+      case MONTHLY -> ChronoUnit.MONTHS;
+      case YEARLY -> ChronoUnit.YEARS;
+    };
+  }
+
+  /**
+   * An upper bound of the candidates one FREQ period of {@code rule} expands to, per RFC 5545's table (3.3.10): a BYxxx
+   * part that expands at this FREQ multiplies (a plain BYDAY weekday counts the most days it can have in the period:
+   * 5 in a month, 53 in a year, 1 in a week or an ISO week of BYWEEKNO; an ordinal one counts 1), one that limits
+   * counts 1. Saturates at {@link Long#MAX_VALUE}.
+   */
+  static long candidatesPerPeriod(RecurrenceRule rule) {
+    Freq freq = rule.getFreq();
+    long n = 1;
+    if (coarserThan(freq, Freq.SECONDLY)) {
+      n = times(n, size(rule, RecurrenceRule.Part.BYSECOND));
+    }
+    if (coarserThan(freq, Freq.MINUTELY)) {
+      n = times(n, size(rule, RecurrenceRule.Part.BYMINUTE));
+    }
+    if (coarserThan(freq, Freq.HOURLY)) {
+      n = times(n, size(rule, RecurrenceRule.Part.BYHOUR));
+    }
+    switch (freq) {
+      case WEEKLY -> n = times(n, byDay(rule, 1));
+      case MONTHLY -> n = times(times(n, size(rule, RecurrenceRule.Part.BYMONTHDAY)), byDay(rule, 5));
+      case YEARLY -> {
+        boolean weeks = rule.hasPart(RecurrenceRule.Part.BYWEEKNO);
+        boolean months = rule.hasPart(RecurrenceRule.Part.BYMONTH);
+        n = times(n, size(rule, RecurrenceRule.Part.BYMONTH));
+        n = times(n, weeks ? times(size(rule, RecurrenceRule.Part.BYWEEKNO),
+          rule.hasPart(RecurrenceRule.Part.BYDAY) ? 1 : 7) : 1);
+        n = times(n, size(rule, RecurrenceRule.Part.BYYEARDAY));
+        n = times(n, size(rule, RecurrenceRule.Part.BYMONTHDAY));
+        n = times(n, byDay(rule, weeks ? 1 : months ? 5 : 53));
+      }
+      default -> {
+        // DAILY and shorter: the date parts only limit
+      }
+    }
+    return n;
+  }
+
+  /** True when {@code freq} is a longer period than {@code than} (the enum runs YEARLY … SECONDLY). */
+  private static boolean coarserThan(Freq freq, Freq than) {
+    return freq.ordinal() < than.ordinal();
+  }
+
+  private static long size(RecurrenceRule rule, RecurrenceRule.Part part) {
+    if (!rule.hasPart(part)) {
+      return 1;
+    }
+    List<Integer> values = rule.getByPart(part);
+    return values == null || values.isEmpty() ? 1 : values.size();
+  }
+
+  private static long byDay(RecurrenceRule rule, int perWeekday) {
+    List<RecurrenceRule.WeekdayNum> days = rule.getByDayPart();
+    if (days == null || days.isEmpty()) {
+      return 1;
+    }
+    long n = 0;
+    for (RecurrenceRule.WeekdayNum day : days) {
+      n += day.pos == 0 ? perWeekday : 1;
+    }
+    return n;
+  }
+
+  private static long times(long a, long b) {
+    long product = a * b;
+    return a != 0 && (product / a != b || product < 0) ? Long.MAX_VALUE : product;
+  }
+
+  /** The steps and the time one call has left. */
+  private final class Budget {
+    private final long deadline = System.nanoTime() + limits.timeout().toNanos();
+    private int steps;
+
+    void step() {
+      if (++steps > limits.maxSteps()) {
+        throw new InvalidRuleException("rrule '" + shown(rrule) + "' needs more than " + limits.maxSteps() + " steps to "
+          + "evaluate from its start " + format(start) + ".");
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new RuleTimeoutException("rrule '" + shown(rrule) + "' took longer than " + limits.timeout().toMillis()
+          + " ms to evaluate.");
+      }
+    }
   }
 
   /** An iterator from DTSTART; lib-recur throws already here for a rule that can never match: then null. */

@@ -36,11 +36,6 @@ public record Series(UUID id, UUID userId, String rrule, LocalDateTime dtstart, 
       row.getOffsetDateTime("created_at"));
   }
 
-  /** The stored rule is one that parsed when it was stored; parsing it again cannot fail short of a zone removal. */
-  Recurrence recurrence() {
-    return Recurrence.of(rrule, dtstart, timezone, exdates);
-  }
-
   boolean completionAnchored() {
     return SeriesSpec.COMPLETION.equals(anchor);
   }

@@ -28,7 +28,9 @@ import java.util.UUID;
  *
  * <p>Making a task recurring starts a new series with that task as its first instance, its due date the series'
  * DTSTART; a task already recurring leaves its old series (which stops) for the new one. Only a series' newest instance
- * can be given a new rule, be stopped or skipped: an earlier instance is history.
+ * can be given a new rule or be skipped: an earlier instance is history; a stop works from any instance. A user has at
+ * most {@code maxSeriesPerUser} active series (409 beyond). Every rule is evaluated on the {@link RuleEvaluator}'s
+ * workers before anything is written.
  */
 public final class SeriesRepository {
 
@@ -51,23 +53,40 @@ public final class SeriesRepository {
 
   private final Pool pool;
   private final OutboxWriter outbox;
+  private final SeriesRules rules;
+  private final RuleEvaluator evaluator;
+  private final int maxSeriesPerUser;
 
-  public SeriesRepository(Pool pool, OutboxWriter outbox) {
+  public SeriesRepository(Pool pool, OutboxWriter outbox, SeriesRules rules, RuleEvaluator evaluator,
+                          int maxSeriesPerUser) {
     this.pool = pool;
     this.outbox = outbox;
+    this.rules = rules;
+    this.evaluator = evaluator;
+    this.maxSeriesPerUser = maxSeriesPerUser;
   }
 
   /**
    * Creates a task, its series and its reminders ({@code [{at} | {offset}]}, checked by the API) in one transaction; the
-   * one event is the task's creation.
+   * one event is the task's creation. The rule is evaluated first, off the event loop and within its limits: a rule
+   * refused, or one that cannot be evaluated in time, leaves nothing behind, and nothing is committed after the answer
+   * could be a timeout.
    */
   public Future<JsonObject> createTask(UUID userId, TaskFields fields, SeriesSpec spec, JsonArray reminders,
                                        String correlationId) {
-    Recurrence recurrence = spec.resolve(fields.dueAt(), fields.timezone());
-    OffsetDateTime start = recurrence.zoned(recurrence.start()).toOffsetDateTime();
     JsonObject template = new JsonObject().put("title", fields.title()).put("description", fields.description())
       .put("priority", fields.priority()).put("tags", new JsonArray(fields.tags()));
-    return pool.withTransaction(tx -> insertSeries(tx, userId, recurrence, spec, template)
+    return evaluator.forRequest(() -> rules.plan(spec, fields.dueAt(), fields.timezone()))
+      .compose(plan -> pool.withTransaction(tx -> underSeriesCap(tx, userId, null)
+        .compose(v -> createInTransaction(tx, userId, fields, spec, plan, template, reminders, correlationId))));
+  }
+
+  private Future<JsonObject> createInTransaction(SqlConnection tx, UUID userId, TaskFields fields, SeriesSpec spec,
+                                                 SeriesRules.Plan plan, JsonObject template, JsonArray reminders,
+                                                 String correlationId) {
+    Recurrence recurrence = plan.recurrence();
+    OffsetDateTime start = plan.start();
+    return insertSeries(tx, userId, plan, spec, template)
       .compose(series -> tx.preparedQuery(SeriesSql.INSERT_INSTANCE).execute(Tuple.from(new Object[]{
           UUID.randomUUID(), userId, fields.title(), fields.description(), fields.priority(),
           fields.tags().toArray(String[]::new), start, recurrence.zone().getId(), series.id()}))
@@ -79,7 +98,25 @@ public final class SeriesRepository {
                 new JsonObject().put("task", task.toJson()).put("recurrence", seriesJson))
               .map(v -> new JsonObject().put("task", task.toJson()).put("series", seriesJson)
                 .put("reminders", added)));
-        })));
+        }));
+  }
+
+  /**
+   * Refuses (409) a new series beyond {@code recurrence.max.series.per.user} active ones, {@code replacing} (an active
+   * series the new one replaces) not counted. The user's row is locked first, so two requests cannot both take the last
+   * place.
+   */
+  private Future<Void> underSeriesCap(SqlConnection tx, UUID userId, UUID replacing) {
+    return tx.preparedQuery(SeriesSql.LOCK_USER).execute(Tuple.of(userId))
+      .compose(v -> tx.preparedQuery(SeriesSql.ACTIVE_COUNT).execute(Tuple.of(userId, replacing)))
+      .map(rows -> {
+        long active = rows.iterator().next().getLong(0);
+        if (active >= maxSeriesPerUser) {
+          throw SeriesProblem.conflict("You have " + active + " active recurring series, the most one user may have ("
+            + maxSeriesPerUser + "); stop one (DELETE /tasks/{id}/recurrence) before starting another.");
+        }
+        return null;
+      });
   }
 
   private static Future<JsonArray> addReminders(SqlConnection tx, Task task, JsonArray reminders) {
@@ -99,55 +136,70 @@ public final class SeriesRepository {
     return chain.map(added);
   }
 
-  /** {@code PUT /tasks/{id}/recurrence}. */
+  /**
+   * {@code PUT /tasks/{id}/recurrence}. The rule is evaluated (off the event loop, within its limits) before anything
+   * is written.
+   */
   public Future<JsonObject> set(UUID userId, UUID taskId, SeriesSpec spec, String correlationId) {
     return pool.withTransaction(tx -> lockTask(tx, userId, taskId).compose(task -> currentSeries(tx, task)
-      .compose(old -> {
-        Recurrence recurrence = spec.resolve(task.dueAt(), task.timezone());
-        OffsetDateTime start = recurrence.zoned(recurrence.start()).toOffsetDateTime();
-        Future<Void> stopped = old.isEmpty() ? Future.succeededFuture()
-          : tx.preparedQuery(SeriesSql.END).execute(Tuple.of(old.get().id())).mapEmpty();
-        return stopped
-          .compose(v -> insertSeries(tx, userId, recurrence, spec, Series.templateOf(task)))
-          .compose(series -> tx.preparedQuery(SeriesSql.ATTACH)
-            .execute(Tuple.of(taskId, userId, series.id(), start, recurrence.zone().getId()))
-            .compose(rows -> {
-              Task attached = Task.from(rows.iterator().next());
-              return ReminderWriter.moveRelative(tx, attached).map(attached);
-            })
-            .compose(attached -> {
-              JsonObject seriesJson = series.toJson(taskId);
-              JsonObject changes = new JsonObject().put("recurrence", new JsonObject()
-                .put("old", old.map(s -> s.toJson(taskId)).orElse(null)).put("new", seriesJson));
-              if (task.dueAt() == null || !task.dueAt().isEqual(attached.dueAt())) {
-                changes.put("dueAt", change(Task.instant(task.dueAt()), Task.instant(attached.dueAt())));
-              }
-              if (!attached.timezone().equals(task.timezone())) {
-                changes.put("timezone", change(task.timezone(), attached.timezone()));
-              }
-              return updated(tx, attached, correlationId, changes)
-                .map(v -> new JsonObject().put("task", attached.toJson()).put("series", seriesJson));
-            }));
-      })));
+      .compose(old -> evaluator.forRequest(() -> rules.plan(spec, task.dueAt(), task.timezone()))
+        .compose(plan -> underSeriesCap(tx, userId, old.map(Series::id).orElse(null))
+          .compose(v -> replaceSeries(tx, userId, task, old, plan, spec, correlationId))))));
   }
 
-  /** {@code DELETE /tasks/{id}/recurrence}: the series stops; the task stays, no longer an instance of it. */
+  private Future<JsonObject> replaceSeries(SqlConnection tx, UUID userId, Task task, Optional<Series> old,
+                                           SeriesRules.Plan plan, SeriesSpec spec, String correlationId) {
+    UUID taskId = task.id();
+    Recurrence recurrence = plan.recurrence();
+    OffsetDateTime start = plan.start();
+    Future<Void> stopped = old.isEmpty() ? Future.succeededFuture()
+      : tx.preparedQuery(SeriesSql.END).execute(Tuple.of(old.get().id())).mapEmpty();
+    return stopped
+      .compose(v -> insertSeries(tx, userId, plan, spec, Series.templateOf(task)))
+      .compose(series -> tx.preparedQuery(SeriesSql.ATTACH)
+        .execute(Tuple.of(taskId, userId, series.id(), start, recurrence.zone().getId()))
+        .compose(rows -> {
+          Task attached = Task.from(rows.iterator().next());
+          return ReminderWriter.moveRelative(tx, attached).map(attached);
+        })
+        .compose(attached -> {
+          JsonObject seriesJson = series.toJson(taskId);
+          JsonObject changes = new JsonObject().put("recurrence", new JsonObject()
+            .put("old", old.map(s -> s.toJson(taskId)).orElse(null)).put("new", seriesJson));
+          if (task.dueAt() == null || !task.dueAt().isEqual(attached.dueAt())) {
+            changes.put("dueAt", change(Task.instant(task.dueAt()), Task.instant(attached.dueAt())));
+          }
+          if (!attached.timezone().equals(task.timezone())) {
+            changes.put("timezone", change(task.timezone(), attached.timezone()));
+          }
+          return updated(tx, attached, correlationId, changes)
+            .map(v -> new JsonObject().put("task", attached.toJson()).put("series", seriesJson));
+        }));
+  }
+
+  /**
+   * {@code DELETE /tasks/{id}/recurrence}: the series stops, in one call, from any of its instances and whatever its
+   * rule (nothing is evaluated, so a rule the limits refuse now stops too). Called on the newest instance, that task
+   * stays, no longer an instance of it; called on an earlier one, that one stays history and the newest keeps its
+   * place in the ended series, as when COUNT ends it. The one event is an update of the task called on.
+   */
   public Future<JsonObject> stop(UUID userId, UUID taskId, String correlationId) {
-    return pool.withTransaction(tx -> lockTask(tx, userId, taskId).compose(task -> currentSeries(tx, task)
-      .compose(series -> {
-        if (series.isEmpty()) {
-          throw SeriesProblem.notFound("Task " + taskId + " is not recurring.");
+    return pool.withTransaction(tx -> lockTask(tx, userId, taskId).compose(task -> activeSeries(tx, task)
+      .compose(found -> {
+        Series series = found.orElseThrow(() -> SeriesProblem.notFound("Task " + taskId + " is not recurring."));
+        JsonObject changes = new JsonObject().put("recurrence", change(series.toJson(taskId), null));
+        Future<Task> after;
+        if (series.lastOccurrenceAt().isEqual(task.occurrenceAt())) {
+          changes.put("seriesId", change(series.id().toString(), null));
+          after = tx.preparedQuery(SeriesSql.DETACH).execute(Tuple.of(taskId, userId))
+            .map(rows -> Task.from(rows.iterator().next()));
+        } else {
+          after = Future.succeededFuture(task);
         }
-        return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.get().id()))
-          .compose(v -> tx.preparedQuery(SeriesSql.DETACH).execute(Tuple.of(taskId, userId)))
-          .compose(rows -> {
-            Task detached = Task.from(rows.iterator().next());
-            JsonObject changes = new JsonObject()
-              .put("recurrence", change(series.get().toJson(taskId), null))
-              .put("seriesId", change(series.get().id().toString(), null));
-            return updated(tx, detached, correlationId, changes).map(v -> new JsonObject().put("task",
-              detached.toJson()));
-          });
+        return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.id()))
+          .compose(v -> after)
+          .compose(stopped -> updated(tx, stopped, correlationId, changes)
+            .map(v -> new JsonObject().put("task", stopped.toJson())));
       })));
   }
 
@@ -160,18 +212,14 @@ public final class SeriesRepository {
           throw SeriesProblem.conflict("This series is completion-anchored: its next occurrence is set when the task "
             + "is completed, so there is no scheduled one to skip.");
         }
-        Recurrence recurrence = series.recurrence();
-        LocalDateTime skipped = recurrence.firstAfter(Spawner.local(series.lastOccurrenceAt(), recurrence))
-          .orElseThrow(() -> SeriesProblem.conflict("The series has no next occurrence to skip."));
-        Optional<LocalDateTime> after = recurrence.excluding(skipped).firstAfter(skipped);
-        OffsetDateTime next = after.map(t -> recurrence.zoned(t).toOffsetDateTime()).orElse(null);
-        return tx.preparedQuery(SeriesSql.SKIP).execute(Tuple.of(series.id(), skipped, next, next != null))
+        return evaluator.forRequest(() -> rules.skip(series)).compose(skip -> tx.preparedQuery(SeriesSql.SKIP)
+          .execute(Tuple.of(series.id(), skip.skipped(), skip.next(), skip.next() != null))
           .compose(rows -> {
             JsonObject seriesJson = Series.from(rows.iterator().next()).toJson(taskId).put("skipped",
-              Recurrence.format(skipped));
+              Recurrence.format(skip.skipped()));
             JsonObject changes = new JsonObject().put("recurrence", change(series.toJson(taskId), seriesJson));
             return updated(tx, task, correlationId, changes).map(v -> seriesJson);
-          });
+          }));
       })));
   }
 
@@ -194,14 +242,12 @@ public final class SeriesRepository {
       });
   }
 
-  private Future<Series> insertSeries(SqlConnection tx, UUID userId, Recurrence recurrence, SeriesSpec spec,
+  private Future<Series> insertSeries(SqlConnection tx, UUID userId, SeriesRules.Plan plan, SeriesSpec spec,
                                       JsonObject template) {
-    OffsetDateTime start = recurrence.zoned(recurrence.start()).toOffsetDateTime();
-    OffsetDateTime next = SeriesSpec.COMPLETION.equals(spec.anchor()) ? null
-      : recurrence.firstAfter(recurrence.start()).map(t -> recurrence.zoned(t).toOffsetDateTime()).orElse(null);
+    Recurrence recurrence = plan.recurrence();
     return tx.preparedQuery(SeriesSql.INSERT_SERIES).execute(Tuple.from(new Object[]{UUID.randomUUID(), userId,
         recurrence.rrule(), recurrence.start(), recurrence.zone().getId(), spec.anchor(), spec.spawn(), template,
-        start, next}))
+        plan.start(), plan.next()}))
       .map(rows -> Series.from(rows.iterator().next()));
   }
 
@@ -216,21 +262,22 @@ public final class SeriesRepository {
 
   /** The active series the task is the newest instance of; a 409 for an earlier instance of one. */
   private static Future<Optional<Series>> currentSeries(SqlConnection tx, Task task) {
+    return activeSeries(tx, task).map(found -> {
+      found.filter(series -> !series.lastOccurrenceAt().isEqual(task.occurrenceAt())).ifPresent(series -> {
+        throw SeriesProblem.conflict("Task " + task.id() + " is an earlier instance of its series; change the "
+          + "recurrence on the newest one.");
+      });
+      return found;
+    });
+  }
+
+  /** The active series the task is an instance of, locked. */
+  private static Future<Optional<Series>> activeSeries(SqlConnection tx, Task task) {
     if (task.seriesId() == null) {
       return Future.succeededFuture(Optional.empty());
     }
     return tx.preparedQuery(SeriesSql.SERIES_FOR_UPDATE).execute(Tuple.of(task.seriesId(), task.userId()))
-      .map(rows -> {
-        if (rows.size() == 0) {
-          return Optional.empty();
-        }
-        Series series = Series.from(rows.iterator().next());
-        if (!series.lastOccurrenceAt().isEqual(task.occurrenceAt())) {
-          throw SeriesProblem.conflict("Task " + task.id() + " is an earlier instance of its series; change the "
-            + "recurrence on the newest one.");
-        }
-        return Optional.of(series);
-      });
+      .map(rows -> rows.size() == 0 ? Optional.<Series>empty() : Optional.of(Series.from(rows.iterator().next())));
   }
 
   private Future<Void> updated(SqlConnection tx, Task task, String correlationId, JsonObject changes) {

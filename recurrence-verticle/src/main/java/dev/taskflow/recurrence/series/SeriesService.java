@@ -2,8 +2,8 @@ package dev.taskflow.recurrence.series;
 
 import dev.taskflow.recurrence.rule.InvalidRuleException;
 import dev.taskflow.recurrence.rule.Recurrence;
+import dev.taskflow.recurrence.rule.RuleLimits;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,11 +17,13 @@ import java.util.UUID;
 
 /**
  * Answers the event-bus addresses of the recurrence verticle. Requests are JSON; a failure is answered with an HTTP
- * status as its code (400, 404, 409, 422) and a message for the user, or 500 when something unexpected broke.
+ * status as its code (400, 404, 409, 422; 503 when too many rules are being evaluated) and a message for the user, or
+ * 500 when something unexpected broke. No rule is evaluated on the event loop, and every evaluation is bounded (422
+ * when a rule costs more than its {@link RuleLimits}).
  *
  * <ul>
  *   <li>{@code recurrence.preview}: {@code {rrule, dtstart, timezone, count, exdates?}} →
- *       {@code {occurrences: [local date-times]}}, computed on a worker thread.</li>
+ *       {@code {occurrences: [local date-times]}}, computed on the {@link RuleEvaluator}'s workers.</li>
  *   <li>{@code recurrence.series}: {@code {action, userId, ...}} with action {@code create} ({@code task},
  *       {@code recurrence}, {@code reminders}), {@code set} ({@code taskId}, {@code recurrence}), {@code stop}, {@code skip}
  *       ({@code taskId}) or {@code list} ({@code limit}, {@code afterCreated?}, {@code afterId?}).</li>
@@ -34,16 +36,18 @@ public final class SeriesService {
   /** The most occurrences one preview gives. */
   public static final int PREVIEW_MAX = 100;
 
-  private final Vertx vertx;
   private final SeriesRepository series;
+  private final RuleEvaluator evaluator;
+  private final RuleLimits limits;
 
-  public SeriesService(Vertx vertx, SeriesRepository series) {
-    this.vertx = vertx;
+  public SeriesService(SeriesRepository series, RuleEvaluator evaluator, RuleLimits limits) {
     this.series = series;
+    this.evaluator = evaluator;
+    this.limits = limits;
   }
 
   public void preview(Message<JsonObject> message) {
-    answer(message, vertx.executeBlocking(() -> {
+    answer(message, evaluator.forRequest(() -> {
       JsonObject body = message.body();
       int count = body.getInteger("count", 10);
       if (count < 1 || count > PREVIEW_MAX) {
@@ -52,10 +56,11 @@ public final class SeriesService {
       LocalDateTime dtstart = SeriesSpec.localDateTime("dtstart", body.getString("dtstart"));
       List<LocalDateTime> exdates = body.getJsonArray("exdates", new JsonArray()).stream()
         .map(value -> SeriesSpec.localDateTime("exdates", String.valueOf(value))).toList();
-      Recurrence recurrence = Recurrence.of(body.getString("rrule"), dtstart, body.getString("timezone"), exdates);
+      Recurrence recurrence = Recurrence.of(body.getString("rrule"), dtstart, body.getString("timezone"), exdates,
+        limits);
       return new JsonObject().put("occurrences", new JsonArray(recurrence.first(count).stream()
         .map(local -> Recurrence.format(recurrence.placed(local))).toList()));
-    }, false));
+    }));
   }
 
   public void series(Message<JsonObject> message) {

@@ -2,6 +2,7 @@ package dev.taskflow.recurrence.series;
 
 import dev.taskflow.recurrence.rule.InvalidRuleException;
 import dev.taskflow.recurrence.rule.Recurrence;
+import dev.taskflow.recurrence.rule.RuleLimits;
 import io.vertx.core.json.JsonObject;
 
 import java.time.DateTimeException;
@@ -52,7 +53,7 @@ public record SeriesSpec(String rrule, LocalDateTime dtstart, String timezone, S
    * @throws InvalidRuleException when the rule, the zone or the start is wrong
    * @throws SeriesProblem        (422) when there is no start to be had
    */
-  public Recurrence resolve(OffsetDateTime dueAt, String taskZone) {
+  public Recurrence resolve(OffsetDateTime dueAt, String taskZone, RuleLimits limits) {
     String zone = timezone != null ? timezone : taskZone != null ? taskZone : "UTC";
     LocalDateTime start = dtstart;
     if (start == null) {
@@ -66,7 +67,7 @@ public record SeriesSpec(String rrule, LocalDateTime dtstart, String timezone, S
           + "' is not one.");
       }
     }
-    return Recurrence.of(rrule, start, zone, List.of());
+    return Recurrence.of(rrule, start, zone, List.of(), limits);
   }
 
   public JsonObject toJson() {

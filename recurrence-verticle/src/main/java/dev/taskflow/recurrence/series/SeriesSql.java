@@ -39,6 +39,14 @@ final class SeriesSql {
   static final String SERIES_FOR_UPDATE =
     "SELECT " + Series.COLUMNS + " FROM series WHERE id = $1 AND user_id = $2 AND active FOR UPDATE";
 
+  /** Serialises the series-per-user check of one user's requests. */
+  static final String LOCK_USER = "SELECT 1 FROM users WHERE id = $1 FOR UPDATE";
+
+  /** The user's active series, leaving out {@code $2} (one being replaced), if any. */
+  static final String ACTIVE_COUNT = """
+    SELECT count(*) FROM series WHERE user_id = $1 AND active AND ($2::uuid IS NULL OR id <> $2)
+    """;
+
   static final String END = """
     UPDATE series SET active = false, next_occurrence_at = NULL, updated_at = now() WHERE id = $1
     """;

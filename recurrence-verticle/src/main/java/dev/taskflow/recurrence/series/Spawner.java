@@ -5,7 +5,9 @@ import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.runtime.DueTimer;
 import dev.taskflow.core.tasks.Task;
+import dev.taskflow.recurrence.rule.InvalidRuleException;
 import dev.taskflow.recurrence.rule.Recurrence;
+import dev.taskflow.recurrence.rule.RuleTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +18,11 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +40,11 @@ import java.util.UUID;
  * rule started afresh from that day (its COUNT counted over the instances).
  *
  * <p>On schedule (the catch-up rule): when a series' next occurrence has come, it spawns the latest occurrence that has
- * come, not every one missed while nothing ran, so downtime never floods the list.
+ * come, not every one missed while nothing ran, so downtime never floods the list; the next one it schedules is at
+ * least the minimum interval later ({@code recurrence.min.interval.seconds}), whatever the stored rule says.
+ *
+ * <p>Every rule is evaluated on the {@link RuleEvaluator}'s workers, within its limits, never on the event loop. A
+ * stored rule the limits refuse ends its series (logged); one whose evaluation times out is tried again later.
  *
  * <p>The instance copies the newest instance's title, description, priority and tags (the template follows the
  * user's edits), or the stored template when that instance was deleted.
@@ -48,9 +57,13 @@ public final class Spawner {
   static final int CLAIM_BATCH = 50;
 
   private final OutboxWriter outbox;
+  private final SeriesRules rules;
+  private final RuleEvaluator evaluator;
 
-  public Spawner(OutboxWriter outbox) {
+  public Spawner(OutboxWriter outbox, SeriesRules rules, RuleEvaluator evaluator) {
     this.outbox = outbox;
+    this.rules = rules;
+    this.evaluator = evaluator;
   }
 
   /** The events {@link #onTaskEvent} acts on: a recurring instance completed or deleted. */
@@ -89,17 +102,34 @@ public final class Spawner {
         if (series.onSchedule()) {
           return Future.succeededFuture();
         }
-        Recurrence recurrence = series.recurrence();
-        Optional<LocalDateTime> next = series.completionAnchored()
-          ? afterCompletion(series, recurrence, OffsetDateTime.parse(task.getString("completedAt")))
-          : recurrence.firstAfter(local(series.lastOccurrenceAt(), recurrence));
-        if (next.isEmpty()) {
-          LOG.info("Series {} of user {} has ended after {} instances", series.id(), series.userId(),
-            series.instances());
-          return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.id())).mapEmpty();
-        }
-        return spawn(tx, series, recurrence, next.get(), event.correlationId());
+        OffsetDateTime completedAt = OffsetDateTime.parse(task.getString("completedAt"));
+        return evaluator.forSpawn(() -> rules.afterCompletion(series, completedAt))
+          .recover(e -> refused(tx, series, e).map(v -> (Optional<SeriesRules.Next>) null))
+          .compose(next -> {
+            if (next == null) {
+              return Future.succeededFuture();
+            }
+            if (next.isEmpty()) {
+              LOG.info("Series {} of user {} has ended after {} instances", series.id(), series.userId(),
+                series.instances());
+              return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.id())).mapEmpty();
+            }
+            return spawn(tx, series, next.get(), event.correlationId());
+          });
       });
+  }
+
+  /**
+   * A stored rule the limits refuse (one stored before they existed, or one that grew too costly to evaluate, like a
+   * SECONDLY COUNT far into its count) can never spawn again: its series ends, and says why in the log. A timeout may be
+   * the machine's load, so it fails the attempt (the caller tries again later).
+   */
+  private static Future<Void> refused(SqlConnection tx, Series series, Throwable e) {
+    if (e instanceof InvalidRuleException && !(e instanceof RuleTimeoutException)) {
+      LOG.warn("Series {} of user {} ends: its rule is refused now: {}", series.id(), series.userId(), e.getMessage());
+      return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.id())).mapEmpty();
+    }
+    return Future.failedFuture(e);
   }
 
   /** Milliseconds until the earliest on-schedule occurrence, on the database's clock; null when none is waiting. */
@@ -129,45 +159,45 @@ public final class Spawner {
   }
 
   private Future<Void> spawnScheduled(SqlConnection tx, Series series, OffsetDateTime now) {
-    Recurrence recurrence = series.recurrence();
-    Optional<LocalDateTime> next = recurrence.firstAfter(local(series.lastOccurrenceAt(), recurrence));
-    Optional<LocalDateTime> latest = next.flatMap(from -> recurrence.latestBetween(from, local(now, recurrence)));
-    if (latest.isEmpty()) {
-      // nothing has come after all (an EXDATE added since, or the series ended): put the schedule right
-      Optional<OffsetDateTime> then = next.map(t -> recurrence.zoned(t).toOffsetDateTime());
-      return tx.preparedQuery(then.isEmpty() ? SeriesSql.END : SeriesSql.SKIP_TO)
-        .execute(then.isEmpty() ? Tuple.of(series.id()) : Tuple.of(series.id(), then.get())).mapEmpty();
-    }
-    if (!latest.get().equals(next.get())) {
-      LOG.info("Series {} catches up: spawning {} and leaving out the occurrences since {}", series.id(),
-        latest.get(), next.get());
-    }
-    return spawn(tx, series, recurrence, latest.get(), null);
+    return evaluator.forSpawn(() -> rules.onSchedule(series, now))
+      .compose(scheduled -> {
+        if (scheduled.spawn() == null) {
+          // nothing has come after all (an EXDATE added since, or the series ended): put the schedule right
+          Optional<OffsetDateTime> then = scheduled.skipTo();
+          return tx.preparedQuery(then.isEmpty() ? SeriesSql.END : SeriesSql.SKIP_TO)
+            .execute(then.isEmpty() ? Tuple.of(series.id()) : Tuple.of(series.id(), then.get())).mapEmpty();
+        }
+        if (!scheduled.spawn().occurrence().equals(scheduled.due())) {
+          LOG.info("Series {} catches up: spawning {} and leaving out the occurrences since {}", series.id(),
+            scheduled.spawn().occurrence(), scheduled.due());
+        }
+        return spawn(tx, series, scheduled.spawn(), null);
+      }, e -> {
+        if (e instanceof RuleTimeoutException) {
+          // tried again a minimum interval later, not at once (which would spin)
+          LOG.warn("Series {} of user {}: {}; trying again in {}", series.id(), series.userId(), e.getMessage(),
+            rules.minInterval());
+          return tx.preparedQuery(SeriesSql.SKIP_TO)
+            .execute(Tuple.of(series.id(), now.plus(rules.minInterval().isZero() ? Duration.ofSeconds(1)
+              : rules.minInterval()))).mapEmpty();
+        }
+        return refused(tx, series, e);
+      });
   }
 
-  private static Optional<LocalDateTime> afterCompletion(Series series, Recurrence recurrence,
-                                                         OffsetDateTime completedAt) {
-    Integer count = recurrence.count();
-    if (count != null && series.instances() >= count) {
-      return Optional.empty();
-    }
-    LocalDateTime restart = local(completedAt, recurrence).toLocalDate().atTime(series.dtstart().toLocalTime());
-    return recurrence.restartedAt(restart).firstAfter(restart);
-  }
-
-  /** Inserts the instance for {@code occurrence}, advances the series and writes the spawned event. */
-  private Future<Void> spawn(SqlConnection tx, Series series, Recurrence recurrence, LocalDateTime occurrence,
-                             String correlationId) {
-    OffsetDateTime at = recurrence.zoned(occurrence).toOffsetDateTime();
-    OffsetDateTime following = series.completionAnchored() ? null
-      : recurrence.firstAfter(occurrence).map(t -> recurrence.zoned(t).toOffsetDateTime()).orElse(null);
+  /** Inserts the instance for {@code next}, advances the series and writes the spawned event. */
+  private Future<Void> spawn(SqlConnection tx, Series series, SeriesRules.Next next, String correlationId) {
+    LocalDateTime occurrence = next.occurrence();
+    ZoneId zone = ZoneId.of(series.timezone());
+    OffsetDateTime at = ZonedDateTime.of(occurrence, zone).toOffsetDateTime();
+    OffsetDateTime following = series.completionAnchored() ? null : next.following();
     return tx.preparedQuery(SeriesSql.INSTANCE).execute(Tuple.of(series.id(), series.lastOccurrenceAt()))
       .compose(current -> {
         Task previous = current.size() == 0 ? null : Task.from(current.iterator().next());
         JsonObject template = previous == null ? series.template() : Series.templateOf(previous);
         return tx.preparedQuery(SeriesSql.INSERT_INSTANCE).execute(Tuple.from(new Object[]{UUID.randomUUID(),
             series.userId(), template.getString("title"), template.getString("description", ""),
-            template.getString("priority", "normal"), tags(template), at, recurrence.zone().getId(), series.id()}))
+            template.getString("priority", "normal"), tags(template), at, zone.getId(), series.id()}))
           .compose(inserted -> {
             Future<Void> advanced = tx.preparedQuery(SeriesSql.ADVANCE)
               .execute(Tuple.of(series.id(), at, following, template)).mapEmpty();
@@ -177,7 +207,8 @@ public final class Spawner {
             }
             Task instance = Task.from(inserted.iterator().next());
             JsonObject data = new JsonObject().put("task", instance.toJson()).put("seriesId", series.id().toString())
-              .put("occurrenceAt", Task.instant(at)).put("occurrence", Recurrence.format(recurrence.placed(occurrence)))
+              .put("occurrenceAt", Task.instant(at))
+              .put("occurrence", Recurrence.format(ZonedDateTime.of(occurrence, zone).toLocalDateTime()))
               .put("previousTaskId", previous == null ? null : previous.id().toString());
             return advanced
               .compose(v -> outbox.append(tx, series.userId(), EventTypes.RECURRENCE_SPAWNED,
@@ -191,10 +222,5 @@ public final class Spawner {
   private static String[] tags(JsonObject template) {
     return template.getJsonArray("tags", new JsonArray()).stream()
       .map(String::valueOf).toArray(String[]::new);
-  }
-
-  /** The local time in the series' zone of a stored instant. */
-  static LocalDateTime local(OffsetDateTime instant, Recurrence recurrence) {
-    return instant.atZoneSameInstant(recurrence.zone()).toLocalDateTime();
   }
 }

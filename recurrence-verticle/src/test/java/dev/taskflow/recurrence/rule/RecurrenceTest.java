@@ -3,9 +3,12 @@ package dev.taskflow.recurrence.rule;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,5 +77,111 @@ class RecurrenceTest {
     assertThat(r.latestBetween(at("2026-01-02T10:00"), at("2026-01-02T23:00"))).isEmpty();
     assertThat(r.excluding(at("2026-01-04T09:00")).firstAfter(at("2026-01-02T09:00"))).contains(at("2026-01-05T09:00"));
     assertThat(Recurrence.of("FREQ=DAILY;COUNT=3", at("2026-01-01T09:00"), "UTC", List.of()).count()).isEqualTo(3);
+  }
+
+  static String range(int from, int to) {
+    return IntStream.rangeClosed(from, to).mapToObj(Integer::toString).collect(Collectors.joining(","));
+  }
+
+  /** The 580-character rule of the Hardening issue (12): 32 million candidates a year, minutes of CPU, 4 GB of heap. */
+  static final String HOSTILE = "FREQ=YEARLY;BYMONTH=" + range(1, 12) + ";BYMONTHDAY=" + range(1, 31) + ";BYHOUR="
+    + range(0, 23) + ";BYMINUTE=" + range(0, 59) + ";BYSECOND=" + range(0, 59) + ";BYSETPOS=-1";
+
+  @Test
+  @DisplayName("a rule whose period expands to millions of candidates is refused as it is parsed, with or without "
+    + "BYSETPOS, within 1 s")
+  void hostile() {
+    for (String rule : List.of(HOSTILE, HOSTILE.replace(";BYSETPOS=-1", ""),
+      "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=" + range(0, 23) + ";BYMINUTE=" + range(0, 59) + ";BYSETPOS=1",
+      "FREQ=DAILY;BYHOUR=" + range(0, 23) + ";BYMINUTE=" + range(0, 59) + ";BYSECOND=" + range(0, 59))) {
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> Recurrence.of(rule, at("2026-01-01T09:00"), "UTC", List.of()))
+        .as(rule).isInstanceOf(InvalidRuleException.class).hasMessageContaining("candidate date-times")
+        .hasMessageContaining("limit is 10000");
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      System.out.println("refused in " + took.toNanos() / 1_000 + " µs: " + rule.substring(0, 40) + "…");
+      assertThat(took).isLessThan(Duration.ofSeconds(1));
+    }
+    assertThat(Recurrence.candidatesPerPeriod(parse(HOSTILE))).isEqualTo(12L * 31 * 24 * 60 * 60);
+    assertThat(Recurrence.candidatesPerPeriod(parse("FREQ=YEARLY;BYDAY=MO"))).isEqualTo(53);
+    assertThat(Recurrence.candidatesPerPeriod(parse("FREQ=YEARLY;BYMONTH=1,7;BYDAY=MO,-1FR"))).isEqualTo(12);
+    assertThat(Recurrence.candidatesPerPeriod(parse("FREQ=MINUTELY;BYSECOND=0,30;BYHOUR=9,10"))).isEqualTo(2);
+    assertThat(Recurrence.candidatesPerPeriod(parse("FREQ=SECONDLY;BYSECOND=0,30;BYMINUTE=1,2"))).isEqualTo(1);
+  }
+
+  private static org.dmfs.rfc5545.recur.RecurrenceRule parse(String rule) {
+    try {
+      return new org.dmfs.rfc5545.recur.RecurrenceRule(rule, org.dmfs.rfc5545.recur.RecurrenceRule.RfcMode.RFC5545_STRICT);
+    } catch (org.dmfs.rfc5545.recur.InvalidRecurrenceRuleException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  @DisplayName("a rule just under the candidate limit costs a few ms per evaluation")
+  void boundedCost() {
+    // 7 weekdays × 53 × 24 hours = 8,904 candidates a year, one occurrence a year
+    String rule = "FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=" + range(0, 23) + ";BYSETPOS=-1";
+    Recurrence r = Recurrence.of(rule, at("2026-01-01T09:00"), "UTC", List.of());
+    for (int warm = 0; warm < 20; warm++) {
+      r.first(10);
+    }
+    long started = System.nanoTime();
+    List<LocalDateTime> ten = r.first(10);
+    long firstTen = System.nanoTime() - started;
+    started = System.nanoTime();
+    r.firstAfter(at("2030-06-01T00:00"));
+    long after = System.nanoTime() - started;
+    System.out.printf("bounded rule (8,904 candidates a year): first 10 in %.2f ms (%.2f ms a period), firstAfter "
+      + "4 years on in %.2f ms%n", firstTen / 1e6, firstTen / 1e7, after / 1e6);
+    assertThat(ten).hasSize(10).allSatisfy(t -> assertThat(t.toLocalTime().toString()).isEqualTo("23:00"));
+  }
+
+  @Test
+  @DisplayName("a fast-forward lib-recur would walk for minutes is refused instead: SECONDLY from year 1, and COUNT "
+    + "(whose fast-forward steps through every instance)")
+  void fastForwardBounded() {
+    Recurrence ancient = Recurrence.of("FREQ=SECONDLY", at("0001-01-01T00:00"), "UTC", List.of());
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> ancient.firstAfter(at("2026-01-01T00:00")))
+      .isInstanceOf(InvalidRuleException.class).hasMessageContaining("periods");
+    Recurrence counted = Recurrence.of("FREQ=SECONDLY;COUNT=2000000000", at("2000-01-01T00:00"), "UTC", List.of());
+    assertThatThrownBy(() -> counted.firstAfter(at("2026-01-01T00:00")))
+      .isInstanceOf(InvalidRuleException.class).hasMessageContaining("steps");
+    assertThatThrownBy(() -> counted.latestBetween(at("2025-01-01T00:00"), at("2026-01-01T00:00")))
+      .isInstanceOf(InvalidRuleException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+    // within the limits the answers are the same as before
+    assertThat(Recurrence.of("FREQ=MINUTELY;COUNT=50000", at("2026-01-01T00:00"), "UTC", List.of())
+      .firstAfter(at("2026-01-02T00:00:30"))).contains(at("2026-01-02T00:01"));
+    assertThat(Recurrence.of("FREQ=HOURLY", at("1990-01-01T00:30"), "UTC", List.of())
+      .firstAfter(at("2026-01-02T00:00"))).contains(at("2026-01-02T00:30"));
+    // the catch-up after a year of downtime: 525,600 minutes missed, more than the steps one call may take
+    Recurrence minutely = Recurrence.of("FREQ=MINUTELY", at("2025-01-01T00:00"), "UTC", List.of());
+    assertThat(minutely.latestBetween(at("2025-01-01T00:01"), at("2026-01-01T12:00:30")))
+      .contains(at("2026-01-01T12:00"));
+    Recurrence januaries = Recurrence.of("FREQ=DAILY;BYMONTH=1", at("2020-01-01T00:00"), "UTC", List.of());
+    assertThat(januaries.latestBetween(at("2020-01-02T00:00"), at("2025-12-24T12:00")))
+      .contains(at("2025-01-31T00:00"));
+  }
+
+  @Test
+  @DisplayName("a call that runs past its time limit stops with a RuleTimeoutException, never a partial answer")
+  void deadline() {
+    Recurrence r = Recurrence.of("FREQ=MINUTELY", at("2026-01-01T00:00"), "UTC", List.of())
+      .limitedBy(RuleLimits.DEFAULT.withTimeout(Duration.ofNanos(1)));
+    assertThatThrownBy(() -> r.latestBetween(at("2026-01-01T00:00"), at("2026-02-01T00:00")))
+      .isInstanceOf(RuleTimeoutException.class).hasMessageContaining("longer than");
+  }
+
+  @Test
+  @DisplayName("the shortest gap between occurrences, as an on-schedule series' minimum interval checks it")
+  void shortestGap() {
+    assertThat(Recurrence.of("FREQ=MINUTELY;BYSECOND=0,20,40", at("2026-01-01T00:00"), "UTC", List.of())
+      .shortestGap(50)).contains(Duration.ofSeconds(20));
+    assertThat(Recurrence.of("FREQ=HOURLY;BYMINUTE=0,1", at("2026-01-01T00:00"), "UTC", List.of())
+      .shortestGap(50)).contains(Duration.ofMinutes(1));
+    assertThat(Recurrence.of("FREQ=DAILY;COUNT=1", at("2026-01-01T00:00"), "UTC", List.of()).shortestGap(50))
+      .isEmpty();
   }
 }
