@@ -5,7 +5,11 @@ import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.recurrence.rule.Recurrence;
+import dev.taskflow.core.config.TaskflowConfig;
+import dev.taskflow.recurrence.RecurrenceSettings;
+import dev.taskflow.recurrence.series.RuleEvaluator;
 import dev.taskflow.recurrence.series.SeriesRepository;
+import dev.taskflow.recurrence.series.SeriesRules;
 import dev.taskflow.recurrence.series.SeriesSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -127,7 +131,13 @@ final class RecurrenceBench {
       options.warmupSeconds(), options.seconds()));
     report.progress("creating the users and " + total + " recurring tasks");
     List<UUID> users = Await.result(BenchUsers.create(pool, options.users()), SETUP_LIMIT);
-    SeriesRepository series = new SeriesRepository(pool, new OutboxWriter("bench"));
+    // the recurrence verticle's own settings and rule evaluation, as it builds its repository
+    RecurrenceSettings settings = RecurrenceSettings.from(TaskflowConfig.defaults());
+    RuleEvaluator evaluator = new RuleEvaluator(driver,
+      settings.workers(), settings.queueLimit(), settings.limits().timeout().toMillis() * 4);
+    SeriesRepository series = new SeriesRepository(pool, new OutboxWriter("bench"),
+      new SeriesRules(settings.limits(), settings.minInterval()), evaluator,
+      settings.maxSeriesPerUser());
     List<UUID[]> tasks = new ArrayList<>(total);
     for (int i = 0; i < total; i += 100) {
       List<Future<JsonObject>> batch = new ArrayList<>();

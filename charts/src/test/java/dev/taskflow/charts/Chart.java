@@ -34,6 +34,8 @@ final class Chart {
   static final Path DIR = Path.of("taskflow").toAbsolutePath();
   static final String RELEASE = "tf";
   static final String NAMESPACE = "taskflow";
+  /** The Kubernetes version templates render for (the chart needs 1.25 or later: policy/v1, autoscaling/v2). */
+  static final String KUBE_VERSION = "1.30.0";
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Path KEYS = keys();
@@ -74,7 +76,8 @@ final class Chart {
 
   /** {@code helm template} of the variant; fails with Helm's message when the chart or the values are refused. */
   static String template(Variant variant) {
-    TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
+    TemplateCommand template = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+      .withKubeVersion(KUBE_VERSION);
     for (String file : variant.valuesFiles()) {
       template = template.withValuesFile(DIR.resolve(file));
     }
