@@ -67,7 +67,8 @@ final class Chart {
   }
 
   static Variant minikube() {
-    return new Variant("minikube", List.of("values-minikube.yaml"), Map.of());
+    return new Variant("minikube", List.of("values-minikube.yaml"),
+      Map.of("postgresql.inCluster.password", "a-password-for-the-laptop"));
   }
 
   static Variant production() {

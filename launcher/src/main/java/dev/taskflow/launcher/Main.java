@@ -138,6 +138,15 @@ public final class Main {
       if (!options.command().equals("run")) {
         config.put("cluster.enabled", false); // reads the topics and exits; nobody to talk to
       }
+      String clientProperties = config.getString("kafka.client.properties", "");
+      if (!clientProperties.isBlank()) {
+        try {
+          config.put(KafkaSettings.CLIENT_KEY, KafkaSettings.readClientProperties(Path.of(clientProperties)));
+        } catch (java.io.IOException e) {
+          throw new StartRefused(1, "kafka.client.properties (TASKFLOW_KAFKA_CLIENT_PROPERTIES) names "
+            + clientProperties + ", which cannot be read: " + e);
+        }
+      }
       return config;
     } finally {
       bootstrap.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

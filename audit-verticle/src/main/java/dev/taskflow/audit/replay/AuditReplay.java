@@ -115,6 +115,7 @@ public final class AuditReplay {
 
   private Properties properties() {
     Properties props = new Properties();
+    props.putAll(kafka.client());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -168,6 +168,7 @@ public final class DeadLetterRedrive {
 
   private Properties consumerProperties(String group) {
     Properties props = new Properties();
+    props.putAll(kafka.client());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -178,6 +179,7 @@ public final class DeadLetterRedrive {
 
   private Properties producerProperties() {
     Properties props = new Properties();
+    props.putAll(kafka.client());
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -4,6 +4,7 @@ import dev.taskflow.core.consumer.RetryPolicy;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * How to reach Kafka and how consumers retry.
@@ -22,6 +23,9 @@ import java.time.Duration;
  * @param groupInstanceId   stable per process or pod ({@code kafka.group.instance.id}, e.g. the pod name): makes the
  *                          consumers static group members that get their partitions back at once after a restart;
  *                          empty for dynamic membership. Two live processes must never share one.
+ * @param client            more Kafka client settings for every producer, consumer and admin client (TLS, SASL):
+ *                          the properties file {@code kafka.client.properties} names, read by the launcher into
+ *                          {@code kafka.client}; Taskflow's own settings (bootstrap, acks, group...) win
  */
 public record KafkaSettings(
   String bootstrap,
@@ -33,7 +37,8 @@ public record KafkaSettings(
   Duration retryInitial,
   Duration retryMax,
   long sessionTimeoutMs,
-  String groupInstanceId) {
+  String groupInstanceId,
+  Map<String, String> client) {
 
   public KafkaSettings {
     bootstrap = bootstrap == null ? "" : bootstrap.trim();
@@ -51,6 +56,7 @@ public record KafkaSettings(
       throw new IllegalArgumentException("kafka.session.timeout.ms must be at least 1000, got " + sessionTimeoutMs);
     }
     groupInstanceId = groupInstanceId == null ? "" : groupInstanceId.strip();
+    client = client == null ? Map.of() : Map.copyOf(client);
     if (!groupInstanceId.matches("[A-Za-z0-9._-]{0,200}")) {
       throw new IllegalArgumentException("kafka.group.instance.id may hold letters, digits, '.', '_' and '-' only, got '"
         + groupInstanceId + "'");
@@ -68,7 +74,33 @@ public record KafkaSettings(
       Duration.ofMillis(config.getLong("consumer.retry.initial.ms", 100L)),
       Duration.ofMillis(config.getLong("consumer.retry.max.ms", 5000L)),
       config.getLong("kafka.session.timeout.ms", 6000L),
-      config.getString("kafka.group.instance.id", ""));
+      config.getString("kafka.group.instance.id", ""),
+      clientSettings(config.getJsonObject(CLIENT_KEY)));
+  }
+
+  /** Where the launcher puts the client settings it read from {@code kafka.client.properties}. */
+  public static final String CLIENT_KEY = "kafka.client";
+
+  private static Map<String, String> clientSettings(JsonObject client) {
+    Map<String, String> settings = new java.util.TreeMap<>();
+    if (client != null) {
+      client.forEach(entry -> settings.put(entry.getKey(), String.valueOf(entry.getValue())));
+    }
+    return settings;
+  }
+
+  /**
+   * Reads a Kafka client properties file (blocking: from {@code main}) into the object {@link #from} takes as
+   * {@value #CLIENT_KEY}.
+   */
+  public static JsonObject readClientProperties(java.nio.file.Path file) throws java.io.IOException {
+    java.util.Properties properties = new java.util.Properties();
+    try (var in = java.nio.file.Files.newBufferedReader(file)) {
+      properties.load(in);
+    }
+    JsonObject client = new JsonObject();
+    properties.stringPropertyNames().forEach(name -> client.put(name, properties.getProperty(name)));
+    return client;
   }
 
   /** True when no external broker is configured. */
@@ -79,12 +111,12 @@ public record KafkaSettings(
   /** The same settings pointing at {@code bootstrapServers} (e.g. the embedded broker once it is up). */
   public KafkaSettings withBootstrap(String bootstrapServers) {
     return new KafkaSettings(bootstrapServers, embeddedPort, topicPrefix, partitions, replicationFactor, retryAttempts,
-      retryInitial, retryMax, sessionTimeoutMs, groupInstanceId);
+      retryInitial, retryMax, sessionTimeoutMs, groupInstanceId, client);
   }
 
   public KafkaSettings withTopicPrefix(String prefix) {
     return new KafkaSettings(bootstrap, embeddedPort, prefix, partitions, replicationFactor, retryAttempts,
-      retryInitial, retryMax, sessionTimeoutMs, groupInstanceId);
+      retryInitial, retryMax, sessionTimeoutMs, groupInstanceId, client);
   }
 
   /** How consumers retry a failing handler. */

@@ -213,7 +213,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   }
 
   private static Map<String, String> producerConfig(KafkaSettings settings) {
-    Map<String, String> config = new HashMap<>();
+    Map<String, String> config = new HashMap<>(settings.client());
     config.put("bootstrap.servers", settings.bootstrap());
     config.put("acks", "all");
     config.put("enable.idempotence", "true");
@@ -223,7 +223,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   }
 
   private static Map<String, String> adminConfig(KafkaSettings settings) {
-    Map<String, String> config = new HashMap<>();
+    Map<String, String> config = new HashMap<>(settings.client());
     config.put("bootstrap.servers", settings.bootstrap());
     config.put("request.timeout.ms", "5000");
     config.put("default.api.timeout.ms", "15000");
@@ -231,7 +231,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   }
 
   private Map<String, String> consumerConfig(String group, String instanceId) {
-    Map<String, String> config = new HashMap<>();
+    Map<String, String> config = new HashMap<>(settings.client());
     config.put("bootstrap.servers", settings.bootstrap());
     config.put("group.id", group);
     if (instanceId != null) {

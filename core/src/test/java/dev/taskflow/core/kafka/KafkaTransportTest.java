@@ -49,7 +49,7 @@ class KafkaTransportTest {
     // every test on its own topics; quick retries so a spent budget takes well under a second
     KafkaSettings isolated = kafka.isolated();
     settings = new KafkaSettings(isolated.bootstrap(), 0, isolated.topicPrefix(), 3, (short) 1, 4,
-      Duration.ofMillis(20), Duration.ofMillis(100), 6000, "");
+      Duration.ofMillis(20), Duration.ofMillis(100), 6000, "", Map.of());
   }
 
   @AfterEach
@@ -258,7 +258,7 @@ class KafkaTransportTest {
     + "and share the partitions (neither fences the other)")
   void staticMembersInOneProcess() {
     settings = new KafkaSettings(settings.bootstrap(), 0, settings.topicPrefix(), 3, (short) 1, 4,
-      Duration.ofMillis(20), Duration.ofMillis(100), 6000, "test-pod-" + UUID.randomUUID());
+      Duration.ofMillis(20), Duration.ofMillis(100), 6000, "test-pod-" + UUID.randomUUID(), Map.of());
     KafkaTransport one = transport();
     KafkaTransport two = transport();
     List<TaskflowEvent> byOne = new CopyOnWriteArrayList<>();
@@ -433,6 +433,28 @@ class KafkaTransportTest {
 
     Throwable failure = await(transport.check().transform(result -> Future.succeededFuture(result.cause())));
     assertThat(failure).isNotNull();
+  }
+
+  @Test
+  @DisplayName("the client settings of kafka.client.properties reach the clients: SASL against this plaintext broker "
+    + "fails the health check, the same transport without them passes it")
+  void clientSettingsAreUsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("client.properties");
+    java.nio.file.Files.writeString(file, """
+      security.protocol=SASL_PLAINTEXT
+      sasl.mechanism=PLAIN
+      sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";
+      """);
+    JsonObject config = new JsonObject().put("kafka.bootstrap", settings.bootstrap())
+      .put(KafkaSettings.CLIENT_KEY, KafkaSettings.readClientProperties(file));
+    KafkaSettings secured = KafkaSettings.from(config);
+    assertThat(secured.client()).containsEntry("security.protocol", "SASL_PLAINTEXT");
+    KafkaTransport transport = KafkaTransport.create(vertx, secured);
+    transports.add(transport);
+
+    Throwable failure = await(transport.check().transform(result -> Future.succeededFuture(result.cause())));
+    assertThat(failure).as("a SASL handshake with a plaintext listener").isNotNull();
+    assertThat(await(transport().check())).isNull();
   }
 
   @Test
