@@ -37,7 +37,8 @@ import java.time.Duration;
  * delivery could reach a verticle that does not handle its topic, and {@code GET /dapr/subscribe} would list only
  * some topics.
  *
- * <p>Serves {@code GET /dapr/subscribe} and {@code POST /dapr/deliver/<topic>}; see {@link DaprTransport}. The list is
+ * <p>Serves {@code GET /dapr/subscribe}, {@code POST /dapr/deliver/<topic>} and {@code GET /healthz} (the sidecar's
+ * app health check); see {@link DaprTransport}. The list is
  * answered only once no subscription has been added for {@link #SETTLE_MS}: Dapr reads it once, when it connects, and a
  * verticle's subscriptions follow one another right after the port opens.
  */
@@ -183,6 +184,9 @@ final class DaprAppEndpoint {
     String path = request.path();
     if (request.method() == HttpMethod.GET && DaprTransport.SUBSCRIBE_PATH.equals(path)) {
       answerSubscriptions(request);
+    } else if (request.method() == HttpMethod.GET && DaprTransport.HEALTH_PATH.equals(path)) {
+      // the sidecar's app health check (dapr.io/enable-app-health-check): deliveries can be taken
+      request.response().setStatusCode(204).end();
     } else if (request.method() == HttpMethod.POST && path.startsWith(DaprTransport.DELIVERY_PATH_PREFIX)) {
       onDelivery(request, path.substring(DaprTransport.DELIVERY_PATH_PREFIX.length()));
     } else {

@@ -64,6 +64,8 @@ public final class DaprTransport implements EventPublisher, EventSubscriber {
   private static final Logger LOG = LoggerFactory.getLogger(DaprTransport.class);
 
   public static final String SUBSCRIBE_PATH = "/dapr/subscribe";
+  /** The app health check path the chart gives the sidecar ({@code dapr.io/app-health-check-path}). */
+  public static final String HEALTH_PATH = "/healthz";
   public static final String DELIVERY_PATH_PREFIX = "/dapr/deliver/";
   public static final String PARTITION_KEY_PARAM = "metadata.partitionKey";
   /** Dapr topic names Taskflow uses ({@code task-events}, {@code reminders.dlq}); they need no escaping in a path. */

@@ -327,6 +327,8 @@ class DaprTransportTest {
     assertThat(deliver(client, appPort, transientlyFailing.toJson().toBuffer())).isEqualTo("RETRY");
     assertThat(deliver(client, appPort, failing.toJson().toBuffer())).isEqualTo("DROP");
     assertThat(deliver(client, appPort, Buffer.buffer("not json {"))).isEqualTo("DROP");
+    // the sidecar's app health check
+    assertThat(await(client.get(appPort, "127.0.0.1", DaprTransport.HEALTH_PATH).send()).statusCode()).isEqualTo(204);
     assertThat(deliver(client, appPort, Buffer.buffer(""))).isEqualTo("DROP");
   }
 
