@@ -1,8 +1,8 @@
 package dev.taskflow.launcher;
 
 import dev.taskflow.core.kafka.EmbeddedKafkaServer;
+import dev.taskflow.core.testing.SockJsTab;
 import dev.taskflow.core.testing.TestDatabase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -10,26 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import static dev.taskflow.launcher.Jar.HTTP;
 import static dev.taskflow.launcher.Jar.awaitLog;
 import static dev.taskflow.launcher.Jar.awaitReady;
 import static dev.taskflow.launcher.Jar.field;
@@ -95,7 +86,8 @@ class ClusterIT {
       String userId = new JsonObject(registered.body()).getJsonObject("user").getString("id");
 
       String tasks = "tasks.user." + userId;
-      try (Tab tab1 = Tab.open(port1, token, userId); Tab tab2 = Tab.open(port2, token, userId)) {
+      try (SockJsTab tab1 = SockJsTab.open("127.0.0.1", port1, token, userId);
+           SockJsTab tab2 = SockJsTab.open("127.0.0.1", port2, token, userId)) {
         // a register is not answered: the tabs are registered, across the cluster too, once a change reaches both
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (tab1.on(tasks, null).isEmpty() || tab2.on(tasks, null).isEmpty()) {
@@ -120,7 +112,7 @@ class ClusterIT {
 
         // one user's events are one partition, consumed by one API process's fan-out: the other tab has them from
         // the cluster
-        for (Tab tab : List.of(tab1, tab2)) {
+        for (SockJsTab tab : List.of(tab1, tab2)) {
           tab.await(tasks, id, 2);
           assertThat(tab.types(tasks, id)).containsExactly("taskflow.task.created", "taskflow.task.completed");
         }
@@ -169,75 +161,4 @@ class ClusterIT {
    * A browser tab's live connection, as the web UI's event-bus client makes it: SockJS over a websocket, a
    * {@code register} frame with the token in its headers for each of the user's addresses.
    */
-  private static final class Tab implements WebSocket.Listener, AutoCloseable {
-
-    private final Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
-    private final CompletableFuture<Void> opened = new CompletableFuture<>();
-    private final StringBuilder partial = new StringBuilder();
-    private WebSocket socket;
-
-    static Tab open(int port, String token, String userId) throws Exception {
-      Tab tab = new Tab();
-      URI uri = URI.create("ws://127.0.0.1:" + port + "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8)
-        + "/websocket");
-      tab.socket = HTTP.newWebSocketBuilder().buildAsync(uri, tab).get(10, TimeUnit.SECONDS);
-      tab.opened.get(10, TimeUnit.SECONDS);
-      for (String address : List.of("tasks.user." + userId, "notifications.user." + userId)) {
-        JsonObject register = new JsonObject().put("type", "register").put("address", address)
-          .put("headers", new JsonObject().put("Authorization", "Bearer " + token));
-        tab.socket.sendText(new JsonArray().add(register.encode()).encode(), true).get(10, TimeUnit.SECONDS);
-      }
-      return tab;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      return frame(webSocket, data, last);
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      return frame(webSocket, StandardCharsets.UTF_8.decode(data), last);
-    }
-
-    /** SockJS: {@code o} opens, {@code h} is a heartbeat, {@code a[...]} carries messages, each a JSON text. */
-    private CompletionStage<?> frame(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        String text = partial.toString();
-        partial.setLength(0);
-        if (text.equals("o")) {
-          opened.complete(null);
-        } else if (text.startsWith("a")) {
-          new JsonArray(text.substring(1)).forEach(message -> received.add(new JsonObject((String) message)));
-        }
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    /** The messages received on an address, those about one task ({@code subject}) when one is given. */
-    List<JsonObject> on(String address, String subject) {
-      return received.stream().filter(frame -> "rec".equals(frame.getString("type"))
-          && address.equals(frame.getString("address"))
-          && (subject == null || subject.equals(frame.getJsonObject("body").getString("subject"))))
-        .toList();
-    }
-
-    /** The event types about a task, in the order received, each once (a redelivery may publish one again). */
-    List<String> types(String address, String subject) {
-      return on(address, subject).stream().map(frame -> frame.getJsonObject("body").getString("type")).distinct()
-        .toList();
-    }
-
-    void await(String address, String subject, int messages) throws Exception {
-      eventually(() -> on(address, subject).size(), n -> n >= messages,
-        messages + " message(s) on " + address + " (frames so far: " + received + ")");
-    }
-
-    @Override
-    public void close() throws Exception {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
-    }
-  }
 }
