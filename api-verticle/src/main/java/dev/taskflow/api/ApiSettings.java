@@ -2,13 +2,29 @@ package dev.taskflow.api;
 
 import io.vertx.core.json.JsonObject;
 
-/** The HTTP side of the API verticle's configuration. */
-public record ApiSettings(String host, int port, int bodyLimit) {
+/**
+ * The HTTP side of the API verticle's configuration.
+ *
+ * @param bodyLimit          the largest request body of the API, bytes
+ * @param liveMessageLimit   the largest WebSocket frame and message, and SockJS {@code xhr_send} body, the bridge takes,
+ *                           bytes; a socket that sends more is closed (its frames are small JSON)
+ * @param liveSocketsPerUser bridged sockets one user may have open on this process at once
+ */
+public record ApiSettings(String host, int port, int bodyLimit, int liveMessageLimit, int liveSocketsPerUser) {
+
+  public ApiSettings {
+    if (liveMessageLimit < 1024 || liveSocketsPerUser < 1) {
+      throw new IllegalArgumentException("live.message.limit must be at least 1024 and live.sockets.per.user at "
+        + "least 1");
+    }
+  }
 
   public static ApiSettings from(JsonObject config) {
     return new ApiSettings(
       config.getString("http.host", "0.0.0.0"),
       config.getInteger("http.port", 8080),
-      config.getInteger("http.body.limit", 65536));
+      config.getInteger("http.body.limit", 65536),
+      config.getInteger("live.message.limit", 65536),
+      config.getInteger("live.sockets.per.user", 20));
   }
 }

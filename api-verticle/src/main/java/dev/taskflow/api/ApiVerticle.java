@@ -31,6 +31,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -82,13 +83,23 @@ public final class ApiVerticle extends VerticleBase {
       .compose(v -> TokenAuth.create(vertx, JwtSettings.from(config())))
       .compose(tokens -> contractText.compose(text -> OpenAPIContract.from(vertx, CONTRACT))
         .map(contract -> router(contract, tokens, contractText.result(), settings)))
-      .compose(router -> vertx.createHttpServer()
+      .compose(router -> vertx.createHttpServer(serverOptions(settings))
         .requestHandler(router)
         .listen(settings.port(), settings.host()))
       .onSuccess(s -> {
         server = s;
         LOG.info("API listening on http://{}:{}", settings.host(), s.actualPort());
       });
+  }
+
+  /**
+   * WebSocket frames and messages are the bridge's only (its frames are small JSON): one larger than
+   * {@code live.message.limit} closes the socket before more of it is read.
+   */
+  private static HttpServerOptions serverOptions(ApiSettings settings) {
+    return new HttpServerOptions()
+      .setMaxWebSocketFrameSize(settings.liveMessageLimit())
+      .setMaxWebSocketMessageSize(settings.liveMessageLimit());
   }
 
   private Router router(OpenAPIContract contract, TokenAuth tokens, Buffer contractText, ApiSettings settings) {
@@ -178,7 +189,10 @@ public final class ApiVerticle extends VerticleBase {
     root.get("/metrics").handler(PrometheusScrapingHandler.create());
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);
-    root.route("/eventbus/*").subRouter(new LiveBridge(tokens, currentUser).router(vertx));
+    // the SockJS transports that POST (xhr_send and the like) need the body read, within the same limit as a frame
+    root.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(settings.liveMessageLimit()));
+    root.route("/eventbus/*")
+      .subRouter(new LiveBridge(tokens, currentUser, settings.liveSocketsPerUser()).router(vertx));
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
       .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setMaxAgeSeconds(300));
     root.route().last().handler(ctx -> ctx.fail(404));
