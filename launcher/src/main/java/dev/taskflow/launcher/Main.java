@@ -7,6 +7,7 @@ import dev.taskflow.core.db.EmbeddedPostgresServer;
 import dev.taskflow.audit.replay.AuditReplay;
 import dev.taskflow.core.kafka.EmbeddedKafkaServer;
 import dev.taskflow.core.kafka.KafkaSettings;
+import dev.taskflow.core.management.ManagementVerticle;
 import dev.taskflow.core.runtime.ClusterSettings;
 import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.transport.Transports;
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,recurrence,relay,api] [--cluster]}: loads the
  * configuration, starts the embedded PostgreSQL when no {@code db.url} is configured and the embedded Kafka broker when
  * the transport is Kafka and no {@code kafka.bootstrap} is configured, joins the clustered event bus when asked to
- * ({@link ClusterSettings}), migrates the schema, and deploys the chosen verticles (all that are present by default).
+ * ({@link ClusterSettings}), migrates the schema, and deploys the management server ({@link ManagementVerticle}:
+ * metrics and health on {@code management.port}) and then the chosen verticles (all that are present by default).
  * SIGTERM undeploys them and leaves the cluster, then stops the embedded broker and database.
  * {@code replay-audit} rebuilds the audit log from the topics instead.
  */
@@ -95,7 +97,9 @@ public final class Main {
     }
 
     List<String> names = Verticles.ordered(options.verticles().isEmpty() ? Verticles.present() : options.verticles());
-    Future<Void> deployed = Future.succeededFuture();
+    // once per process, whatever it runs: metrics and health on the management port
+    Future<Void> deployed = vertx.deployVerticle(new ManagementVerticle(), new DeploymentOptions().setConfig(config))
+      .mapEmpty();
     for (String name : names) {
       var type = Verticles.load(name).orElseThrow(() -> new IllegalArgumentException(
         "Verticle '" + name + "' is not in this build; known: " + Verticles.names()));
