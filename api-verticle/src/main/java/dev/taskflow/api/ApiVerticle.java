@@ -158,7 +158,8 @@ public final class ApiVerticle extends VerticleBase {
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);
     // the SockJS transports that POST (xhr_send and the like) need the body read, within the same limit as a frame
-    root.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(settings.liveMessageLimit()));
+    root.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(settings.liveMessageLimit()))
+      .failureHandler(ApiVerticle::closeAfterTooLarge);
     root.route("/eventbus/*")
       .subRouter(new LiveBridge(tokens, currentUser, settings.liveSocketsPerUser()).router(vertx));
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
@@ -166,6 +167,16 @@ public final class ApiVerticle extends VerticleBase {
     root.route().last().handler(ctx -> ctx.fail(404));
     root.route().failureHandler(Problems::handle);
     return root;
+  }
+
+  /** A bridge body over the limit is answered, and its connection closed: the rest of it is not read. */
+  private static void closeAfterTooLarge(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      LOG.warn("Bridge: a {} body over the limit from {}; connection closed", ctx.request().path(),
+        ctx.request().remoteAddress());
+      ctx.response().putHeader("Connection", "close");
+    }
+    ctx.next();
   }
 
   /** The web UI is same-origin only: its scripts, styles, API calls and the bridge. */
