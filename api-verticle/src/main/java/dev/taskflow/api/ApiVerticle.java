@@ -26,7 +26,7 @@ import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.net.EgressGuard;
 import dev.taskflow.core.outbox.OutboxWriter;
-import dev.taskflow.core.runtime.TaskflowVertx;
+import dev.taskflow.core.management.Readiness;
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.Transports;
 import io.vertx.core.Future;
@@ -36,17 +36,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -55,8 +51,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP API under {@code /api/v1}: accounts and tokens, tasks, and the OpenAPI document every request is validated
  * against, and the event history it asks the audit verticle for on {@code audit.history}; due dates, reminders and
- * webhooks (written to the database, where the notifier picks them up); plus {@code /health/live},
- * {@code /health/ready} (database, broker, and cluster membership when clustered) and {@code /metrics}. Owns its
+ * webhooks (written to the database, where the notifier picks them up); plus {@code /health/live} and
+ * {@code /health/ready} (database, broker, and cluster membership when clustered; {@link Readiness}). {@code /metrics}
+ * is not here but on the process's management port ({@code ManagementVerticle}). Owns its
  * database pool; writes task events to the outbox, never to a broker (it only asks the broker whether it is up).
  *
  * <p>Hardening: login and registration go through the process's {@link AuthLimits} (per e-mail, per client address,
@@ -95,8 +92,7 @@ public final class ApiVerticle extends VerticleBase {
       .compose(v -> TokenAuth.create(vertx, JwtSettings.from(config())))
       .compose(tokens -> contractText.compose(text -> OpenAPIContract.from(vertx, CONTRACT))
         .map(contract -> router(contract, tokens, contractText.result(), settings)))
-      .compose(router -> vertx.createHttpServer(new HttpServerOptions()
-          .setIdleTimeout(settings.idleTimeoutSeconds()).setHttp2ClearTextEnabled(false))
+      .compose(router -> vertx.createHttpServer(serverOptions(settings))
         .connectionHandler(headerTimeout::connected)
         .requestHandler(headerTimeout.around(router))
         .listen(settings.port(), settings.host()))
@@ -104,6 +100,20 @@ public final class ApiVerticle extends VerticleBase {
         server = s;
         LOG.info("API listening on http://{}:{}", settings.host(), s.actualPort());
       });
+  }
+
+  /**
+   * WebSocket frames and messages are the bridge's only (its frames are small JSON): one larger than
+   * {@code live.message.limit} closes the socket before more of it is read. Idle connections are closed after
+   * {@code http.idle.timeout.seconds}; cleartext HTTP/2 upgrade is off, so a connection is handed to the header
+   * timeout as soon as it opens (see {@link HeaderTimeout}).
+   */
+  private static HttpServerOptions serverOptions(ApiSettings settings) {
+    return new HttpServerOptions()
+      .setIdleTimeout(settings.idleTimeoutSeconds())
+      .setHttp2ClearTextEnabled(false)
+      .setMaxWebSocketFrameSize(settings.liveMessageLimit())
+      .setMaxWebSocketMessageSize(settings.liveMessageLimit());
   }
 
   private Router router(OpenAPIContract contract, TokenAuth tokens, Buffer contractText, ApiSettings settings) {
@@ -163,47 +173,32 @@ public final class ApiVerticle extends VerticleBase {
       .end(contractText));
 
     Router root = Router.router(vertx);
-    // answering at all shows the event loop is alive
-    root.get("/health/live").handler(HealthCheckHandler.create(vertx)
-      .register("event-loop", promise -> promise.complete(Status.OK())));
-    HealthCheckHandler ready = HealthCheckHandler.create(vertx);
-    if (vertx.isClustered()) {
-      // history, recurrence and live updates come from the other processes over the cluster: this process must still
-      // be a member (not "cluster safe": partitions move whenever any member joins or leaves, and that is no reason
-      // to take every API process out of service)
-      ready.register("cluster", promise -> {
-        int members = TaskflowVertx.clusterMembers(vertx);
-        if (members == 0) {
-          LOG.warn("Readiness: this process is no longer a member of the cluster");
-          promise.tryComplete(Status.KO());
-        } else {
-          promise.tryComplete(Status.OK(new JsonObject().put("members", members)));
-        }
-      });
-    }
-    root.get("/health/ready").handler(ready
-      .register("database", 2000, promise -> pool.query("SELECT 1").execute()
-        .onSuccess(rows -> promise.tryComplete(Status.OK()))
-        .onFailure(e -> {
-          LOG.warn("Readiness: the database does not answer: {}", e.toString());
-          promise.tryComplete(Status.KO());
-        }))
-      .register("broker", 5000, promise -> broker.check()
-        .onSuccess(v -> promise.tryComplete(Status.OK()))
-        .onFailure(e -> {
-          LOG.warn("Readiness: the {} transport does not answer: {}", Transports.kind(config()), e.toString());
-          promise.tryComplete(Status.KO());
-        })));
-    root.get("/metrics").handler(PrometheusScrapingHandler.create());
+    // kept on the public port for existing probes; the management server has them too, with /metrics
+    root.get("/health/live").handler(Readiness.live(vertx));
+    root.get("/health/ready").handler(Readiness.ready(vertx, pool, broker, Transports.kind(config())));
     root.route("/api/v1/auth/*").handler(ApiVerticle::noStore);
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);
-    root.route("/eventbus/*").subRouter(new LiveBridge(tokens, currentUser).router(vertx));
+    // the SockJS transports that POST (xhr_send and the like) need the body read, within the same limit as a frame
+    root.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(settings.liveMessageLimit()))
+      .failureHandler(ApiVerticle::closeAfterTooLarge);
+    root.route("/eventbus/*")
+      .subRouter(new LiveBridge(tokens, currentUser, settings.liveSocketsPerUser()).router(vertx));
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
       .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setMaxAgeSeconds(300));
     root.route().last().handler(ctx -> ctx.fail(404));
     root.route().failureHandler(problems);
     return root;
+  }
+
+  /** A bridge body over the limit is answered, and its connection closed: the rest of it is not read. */
+  private static void closeAfterTooLarge(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      LOG.warn("Bridge: a {} body over the limit from {}; connection closed", ctx.request().path(),
+        ctx.request().remoteAddress());
+      ctx.response().putHeader("Connection", "close");
+    }
+    ctx.next();
   }
 
   /** The web UI is same-origin only: its scripts, styles, API calls and the bridge. */

@@ -1,6 +1,14 @@
 package dev.taskflow.api;
 
+import dev.taskflow.api.TestApi.Session;
+import dev.taskflow.core.management.ManagementVerticle;
 import dev.taskflow.core.testing.TestDatabase;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.http.HttpMethod;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,6 +16,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Locale;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,10 +30,19 @@ class HealthAndMetricsTest {
   static TestDatabase db = new TestDatabase();
 
   TestApi api;
+  WebClient management;
 
   @BeforeAll
   void start() {
     api = new TestApi(db);
+    int port = TestDatabase.freePort();
+    TestApi.await(api.vertx.deployVerticle(new ManagementVerticle(),
+      new DeploymentOptions().setConfig(api.config.copy().put("management.port", port))));
+    management = WebClient.create(api.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  HttpResponse<Buffer> managementGet(String path) {
+    return TestApi.await(management.get(path).send());
   }
 
   @AfterAll
@@ -42,12 +62,45 @@ class HealthAndMetricsTest {
   }
 
   @Test
-  @DisplayName("metrics are Prometheus text with HTTP server and JVM figures")
+  @DisplayName("the management port serves metrics (Prometheus text with HTTP server and JVM figures) and health; the "
+    + "public port has no /metrics")
   void metrics() {
     api.register();
-    var metrics = api.send(HttpMethod.GET, "/metrics", null, null);
+    var metrics = managementGet("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.bodyAsString()).contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+    assertThat(managementGet("/health/live").statusCode()).isEqualTo(200);
+    var ready = managementGet("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.bodyAsJsonObject().getJsonArray("checks")).extracting(check -> ((JsonObject) check).getString("id"))
+      .containsExactly("database", "broker");
+    assertThat(api.send(HttpMethod.GET, "/metrics", null, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("requests with made-up methods on made-up paths do not grow /metrics: methods count as OTHER, routes "
+    + "are patterns")
+  void metricsStayBounded() {
+    Session user = api.register();
+    for (String path : new String[]{"/api/v1/tasks", "/api/v1/me", "/nothing", "/"}) {
+      api.send(HttpMethod.GET, path, user.token(), null);
+      api.send(HttpMethod.valueOf("BASELINE"), path, user.token(), null);
+    }
+    int baseline = managementGet("/metrics").body().length();
+    for (int i = 0; i < 1000; i++) {
+      String method = "M" + UUID.randomUUID().toString().replace("-", "").substring(0, 10).toUpperCase(Locale.ROOT);
+      String path = switch (i % 4) {
+        case 0 -> "/api/v1/tasks";
+        case 1 -> "/api/v1/tasks/" + UUID.randomUUID();
+        case 2 -> "/nothing/" + UUID.randomUUID();
+        default -> "/" + UUID.randomUUID() + ".js";
+      };
+      api.send(HttpMethod.valueOf(method), path, user.token(), null);
+    }
+    String after = managementGet("/metrics").bodyAsString();
+    assertThat(after.length()).as("the size of /metrics after 1,000 requests, against %d before", baseline)
+      .isLessThan(2 * baseline);
+    assertThat(after).contains("method=\"OTHER\"").doesNotContain("BASELINE").doesNotContain("/nothing/");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.taskflow.core.event.Topics;
 import dev.taskflow.core.kafka.DeadLetterRedrive;
 import dev.taskflow.core.kafka.EmbeddedKafkaServer;
 import dev.taskflow.core.kafka.KafkaSettings;
+import dev.taskflow.core.management.ManagementVerticle;
 import dev.taskflow.core.runtime.ClusterSettings;
 import dev.taskflow.core.runtime.TaskflowVertx;
 import dev.taskflow.core.transport.Transports;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,recurrence,relay,api] [--cluster]}: loads the
  * configuration, starts the embedded PostgreSQL when no {@code db.url} is configured and the embedded Kafka broker when
  * the transport is Kafka and no {@code kafka.bootstrap} is configured, joins the clustered event bus when asked to
- * ({@link ClusterSettings}), migrates the schema, and deploys the chosen verticles (all that are present by default).
+ * ({@link ClusterSettings}), migrates the schema, and deploys the management server ({@link ManagementVerticle}:
+ * metrics and health on {@code management.port}) and then the chosen verticles (all that are present by default).
  * SIGTERM undeploys them and leaves the cluster, then stops the embedded broker and database.
  * A start that cannot succeed for a reason the user can fix ({@link StartRefused}) logs one sentence and exits with
  * its own code: 3 when another Taskflow runs on the data directory, 4 when a port is in use; 2 is a bad argument, 1
@@ -83,7 +85,7 @@ public final class Main {
         + "event); with cluster.enabled use kafka or dapr");
     }
 
-    List<String> names = options.command().equals("replay-audit") ? List.of()
+    List<String> names = !options.command().equals("run") ? List.of()
       : Verticles.ordered(options.verticles().isEmpty() ? Verticles.present() : options.verticles());
     Services services = Services.start(config, names);
     Shutdown shutdown = new Shutdown(services);
@@ -109,7 +111,9 @@ public final class Main {
       return;
     }
 
-    Future<Void> deployed = Future.succeededFuture();
+    // once per process, whatever it runs: metrics and health on the management port
+    Future<Void> deployed = vertx.deployVerticle(new ManagementVerticle(), new DeploymentOptions().setConfig(config))
+      .mapEmpty();
     for (String name : names) {
       var type = Verticles.load(name).orElseThrow(() -> new IllegalArgumentException(
         "Verticle '" + name + "' is not in this build; known: " + Verticles.names()));

@@ -1,5 +1,7 @@
 package dev.taskflow.launcher;
 
+import dev.taskflow.core.testing.TestDatabase;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +40,8 @@ final class Jar {
       .redirectErrorStream(true)
       .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("taskflow.log").toFile()));
     builder.environment().keySet().removeIf(k -> k.startsWith("TASKFLOW_"));
+    // several processes run at once here: each its own management port, unless the test chose one
+    builder.environment().put("TASKFLOW_MANAGEMENT_PORT", Integer.toString(TestDatabase.freePort()));
     builder.environment().putAll(env);
     Process process = builder.start();
     started.add(process);

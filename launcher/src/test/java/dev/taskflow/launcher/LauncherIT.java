@@ -205,6 +205,34 @@ class LauncherIT {
     stop(process, workDir);
   }
 
+  @Test
+  @DisplayName("every process serves metrics and health on its management port, a worker-only one too; the public "
+    + "port has no /metrics")
+  void managementPort(@TempDir Path workDir) throws Exception {
+    int port = TestDatabase.freePort();
+    int apiManagement = TestDatabase.freePort();
+    int workerManagement = TestDatabase.freePort();
+    Path apiDir = Files.createDirectories(workDir.resolve("api"));
+    Path workerDir = Files.createDirectories(workDir.resolve("worker"));
+    Process api = jar.start(apiDir, Map.of("TASKFLOW_HTTP_PORT", Integer.toString(port),
+      "TASKFLOW_MANAGEMENT_PORT", Integer.toString(apiManagement), "TASKFLOW_DB_URL", external.url(),
+      "TASKFLOW_TRANSPORT", "eventbus"), "--verticles", "api");
+    Process worker = jar.start(workerDir, Map.of("TASKFLOW_MANAGEMENT_PORT", Integer.toString(workerManagement),
+      "TASKFLOW_DB_URL", external.url(), "TASKFLOW_TRANSPORT", "eventbus"), "--verticles", "audit");
+    awaitReady(port, api);
+    awaitReady(apiManagement, api);
+    awaitReady(workerManagement, worker);
+    assertThat(post(port, "/api/v1/auth/register", null,
+      "{\"email\":\"mgmt@example.com\",\"password\":\"integration test pw\"}").statusCode()).isEqualTo(201);
+    assertThat(get(apiManagement, "/metrics", null).body()).contains("vertx_http_server_requests_total")
+      .contains("jvm_memory_used_bytes");
+    assertThat(get(workerManagement, "/metrics", null).body()).contains("jvm_memory_used_bytes");
+    assertThat(get(workerManagement, "/health/ready", null).body()).contains("\"id\":\"database\"");
+    assertThat(get(port, "/metrics", null).statusCode()).isEqualTo(404);
+    stop(api, apiDir);
+    stop(worker, workerDir);
+  }
+
   /** Registers, then creates, renames, completes and deletes a task; answers its id. */
   private static String fourChanges(int port, String email) throws Exception {
     HttpResponse<String> registered = post(port, "/api/v1/auth/register", null,

@@ -15,16 +15,22 @@ import java.time.Duration;
  * @param webhookRetry     attempts per delivery and the backoff between them
  * @param webhookInFlight  deliveries in flight at once, over all webhooks, per notifier instance
  * @param perWebhook       deliveries in flight at once to one webhook, so a slow one cannot take every slot
+ * @param perUser          deliveries in flight at once to all of one user's webhooks, below {@code webhookInFlight}, so
+ *                         one user's slow receivers cannot take every slot either
  * @param webhookRetention finished deliveries (and their attempts) are deleted this long after they finished
  */
 public record NotifierSettings(int batchSize, Duration lateAfter, Duration safetyPoll, Duration webhookTimeout,
-                               RetryPolicy webhookRetry, int webhookInFlight, int perWebhook,
+                               RetryPolicy webhookRetry, int webhookInFlight, int perWebhook, int perUser,
                                Duration webhookRetention) {
 
   public NotifierSettings {
     if (batchSize < 1 || webhookInFlight < 1 || perWebhook < 1) {
       throw new IllegalArgumentException("notifier.batch.size, webhooks.concurrency and webhooks.per.webhook must be "
         + "at least 1");
+    }
+    if (perUser < 1 || perUser >= webhookInFlight) {
+      throw new IllegalArgumentException("webhooks.per.user must be at least 1 and below webhooks.concurrency ("
+        + webhookInFlight + "), got " + perUser);
     }
     if (webhookRetention.toDays() < 1) {
       throw new IllegalArgumentException("webhooks.retention.days must be at least 1, got " + webhookRetention.toDays());
@@ -47,6 +53,7 @@ public record NotifierSettings(int batchSize, Duration lateAfter, Duration safet
         Duration.ofMillis(config.getLong("webhooks.backoff.max.ms", 3_600_000L))),
       config.getInteger("webhooks.concurrency", 64),
       config.getInteger("webhooks.per.webhook", 4),
+      config.getInteger("webhooks.per.user", 16),
       Duration.ofDays(config.getInteger("webhooks.retention.days", 30)));
   }
 }

@@ -6,6 +6,7 @@ import dev.taskflow.core.event.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,72 +28,159 @@ import java.util.UUID;
  *
  * <p>Outbound only, and only on {@code tasks.user.<id>} and {@code notifications.user.<id>}; nothing inbound (no send,
  * no publish). A {@code register} frame must carry {@code Authorization: Bearer <jwt>} in its headers, and the address
- * must be the token's own user's; anything else is refused ({@code access_denied}). Deliveries stop when the token
- * that opened them expires: the socket is closed and the client reconnects with a fresh one.
+ * must be the token's own user's; anything else is refused ({@code access_denied} or {@code rejected}; a register
+ * whose {@code headers} is not an object gets {@code invalid_headers} first). Deliveries stop when the token that
+ * opened them expires: the socket is closed and the client reconnects with a fresh one.
+ *
+ * <p>Limits: one user has at most {@code live.sockets.per.user} bridged sockets on this process (counted over every
+ * API verticle instance, in a local shared map) — the register that would open one more is refused with
+ * {@code too_many_sockets} first; frames, messages and {@code xhr_send} bodies are limited by the HTTP server and the
+ * route ({@code live.message.limit}), and a socket that breaks the limit is closed ({@link BridgeSocket}).
+ *
+ * <p>The bridge is Vert.x's own ({@code EventBusBridgeImpl}, which is all that {@code SockJSHandler.bridge} makes),
+ * given each socket through {@link BridgeSocket}, so that an ordinary disconnect is not logged as an error.
  */
 public final class LiveBridge {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
   private static final String USER_ADDRESS = "\\.user\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  /** Per user id, that user's bridged sockets on this process; shared by the API verticle instances. */
+  static final String SOCKETS_MAP = "taskflow.live.sockets";
+
+  /** What is known of one open socket: whose it is once a register was accepted, and when its newest token expires. */
+  private static final class SocketState {
+    UUID user;
+    /** Epoch seconds; 0 until a register was accepted. */
+    long expiresAt;
+  }
 
   private final TokenAuth tokens;
   private final CurrentUser users;
-  /** When each socket's newest accepted token expires, epoch seconds; touched only on this verticle's event loop. */
-  private final Map<SockJSSocket, Long> expiries = new HashMap<>();
+  private final int socketsPerUser;
+  private LocalMap<String, Integer> socketsOfUser;
+  /** The open sockets of this bridge; touched only on this verticle's event loop. */
+  private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
 
-  public LiveBridge(TokenAuth tokens, CurrentUser users) {
+  public LiveBridge(TokenAuth tokens, CurrentUser users, int socketsPerUser) {
     this.tokens = tokens;
     this.users = users;
+    this.socketsPerUser = socketsPerUser;
   }
 
   public Router router(Vertx vertx) {
+    socketsOfUser = vertx.sharedData().getLocalMap(SOCKETS_MAP);
     SockJSBridgeOptions options = new SockJSBridgeOptions()
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("tasks" + USER_ADDRESS))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("notifications" + USER_ADDRESS));
-    return SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(options, this::onEvent);
+    EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::onEvent);
+    return SockJSHandler.create(vertx, new SockJSHandlerOptions())
+      .socketHandler(socket -> bridge.handle(new BridgeSocket(socket)));
   }
 
   private void onEvent(BridgeEvent event) {
-    switch (event.type()) {
-      case REGISTER -> authorize(event);
-      case RECEIVE -> deliver(event);
-      case SEND, PUBLISH -> event.complete(false);
-      case SOCKET_CLOSED -> {
-        expiries.remove(event.socket());
-        event.complete(true);
+    try {
+      switch (event.type()) {
+        case SOCKET_CREATED -> {
+          sockets.put(event.socket(), new SocketState());
+          event.complete(true);
+        }
+        case REGISTER -> authorize(event);
+        case RECEIVE -> deliver(event);
+        case SEND, PUBLISH -> event.complete(false);
+        case SOCKET_CLOSED -> {
+          release(sockets.remove(event.socket()));
+          event.complete(true);
+        }
+        default -> event.complete(true);
       }
-      default -> event.complete(true);
+    } catch (RuntimeException e) {
+      // a frame nobody foresaw: refuse it rather than leave it unanswered
+      LOG.warn("Bridge: {} frame refused: {}", event.type(), e.toString());
+      event.tryComplete(false);
     }
   }
 
   private void authorize(BridgeEvent event) {
     JsonObject frame = event.getRawMessage();
-    String address = frame == null ? null : frame.getString("address");
-    JsonObject headers = frame == null ? null : frame.getJsonObject("headers");
-    String authorization = headers == null ? null : headers.getString("Authorization");
-    if (address == null || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    Object address = frame == null ? null : frame.getValue("address");
+    Object headers = frame == null ? null : frame.getValue("headers");
+    if (headers != null && !(headers instanceof JsonObject)) {
+      refuse(event, "invalid_headers", "headers must be an object carrying Authorization: Bearer <token>");
+      return;
+    }
+    Object authorization = headers == null ? null : ((JsonObject) headers).getValue("Authorization");
+    if (!(address instanceof String wanted) || !(authorization instanceof String bearer)
+      || !bearer.regionMatches(true, 0, "Bearer ", 0, 7)) {
       event.complete(false);
       return;
     }
-    tokens.authenticate(new TokenCredentials(authorization.substring(7).trim()))
+    tokens.authenticate(new TokenCredentials(bearer.substring(7).trim()))
       .compose(user -> users.userId(user).map(id -> {
-        if (!mayListen(id, address)) {
-          LOG.warn("Bridge: user {} may not listen on {}", id, address);
+        if (!mayListen(id, wanted)) {
+          LOG.warn("Bridge: user {} may not listen on {}", id, wanted);
           return false;
         }
-        expiries.merge(event.socket(), TokenAuth.expiresAt(user), Math::max);
+        SocketState state = sockets.get(event.socket());
+        if (state == null) {
+          return false; // closed while the token was checked
+        }
+        if (!admit(state, id)) {
+          explain(event.socket(), "too_many_sockets", "this user has " + socketsPerUser + " live connections to this "
+            + "server already; close one (another tab) first");
+          return false;
+        }
+        state.expiresAt = Math.max(state.expiresAt, TokenAuth.expiresAt(user));
         return true;
       }))
       .recover(e -> {
-        LOG.debug("Bridge: register on {} refused: {}", address, e.toString());
+        LOG.debug("Bridge: register on {} refused: {}", wanted, e.toString());
         return Future.succeededFuture(false);
       })
       .onSuccess(event::complete);
   }
 
+  /** Counts the socket for its user on its first accepted register, unless the user has the most sockets allowed. */
+  private boolean admit(SocketState state, UUID userId) {
+    if (state.user != null) {
+      return state.user.equals(userId);
+    }
+    boolean[] admitted = {false};
+    socketsOfUser.compute(userId.toString(), (key, open) -> {
+      int count = open == null ? 0 : open;
+      if (count >= socketsPerUser) {
+        return open;
+      }
+      admitted[0] = true;
+      return count + 1;
+    });
+    if (admitted[0]) {
+      state.user = userId;
+    } else {
+      LOG.warn("Bridge: user {} already has {} live sockets on this process; one more refused", userId,
+        socketsPerUser);
+    }
+    return admitted[0];
+  }
+
+  private void release(SocketState state) {
+    if (state != null && state.user != null) {
+      socketsOfUser.computeIfPresent(state.user.toString(), (key, open) -> open <= 1 ? null : open - 1);
+    }
+  }
+
+  /** An {@code err} frame that says why, then the bridge's own refusal ({@code rejected}). */
+  private static void refuse(BridgeEvent event, String code, String message) {
+    explain(event.socket(), code, message);
+    event.complete(false);
+  }
+
+  private static void explain(SockJSSocket socket, String code, String message) {
+    socket.write(new JsonObject().put("type", "err").put("body", code).put("message", message).toBuffer());
+  }
+
   private void deliver(BridgeEvent event) {
-    Long exp = expiries.get(event.socket());
-    if (exp != null && exp <= System.currentTimeMillis() / 1000) {
+    SocketState state = sockets.get(event.socket());
+    if (state != null && state.expiresAt > 0 && state.expiresAt <= System.currentTimeMillis() / 1000) {
       event.complete(false);
       event.socket().close();
       return;

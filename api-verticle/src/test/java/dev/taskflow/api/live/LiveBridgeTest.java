@@ -11,7 +11,21 @@ import io.vertx.core.DeploymentOptions;
 import dev.taskflow.core.testing.TestDatabase;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -23,8 +37,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +59,8 @@ class LiveBridgeTest {
   @RegisterExtension
   static TestDatabase db = new TestDatabase();
 
+  static final int SOCKETS_PER_USER = 3;
+
   TestApi api;
   Session ada;
   Session bob;
@@ -50,7 +68,7 @@ class LiveBridgeTest {
 
   @BeforeAll
   void start() {
-    api = new TestApi(db);
+    api = new TestApi(db, new JsonObject().put("live.sockets.per.user", SOCKETS_PER_USER));
     // the relay publishes the outbox on the event bus (the tests' transport), where the fan-out picks it up
     await(api.vertx.deployVerticle(new RelayVerticle(), new DeploymentOptions().setConfig(api.config)));
     ada = api.register();
@@ -69,16 +87,22 @@ class LiveBridgeTest {
 
     final WebSocket socket;
     final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    /** Completes with the close status when the server closes the socket (or the connection drops). */
+    final CompletableFuture<Short> closed = new CompletableFuture<>();
 
     SockJsClient() throws InterruptedException {
-      WebSocketClient client = api.vertx.createWebSocketClient();
+      this(new WebSocketClientOptions());
+    }
+
+    SockJsClient(WebSocketClientOptions options) throws InterruptedException {
+      WebSocketClient client = api.vertx.createWebSocketClient(options);
       BlockingQueue<String> opened = new LinkedBlockingQueue<>();
       // the handler goes on in the connect callback, on the event loop, before the open frame can arrive; the bridge
       // writes text or binary frames, both carrying the same SockJS text
       socket = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
           .setPort(api.config.getInteger("http.port"))
           .setURI("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket"))
-        .onSuccess(ws -> ws.handler(data -> {
+        .onSuccess(ws -> ws.closeHandler(v -> closed.complete(ws.closeStatusCode())).handler(data -> {
           String text = data.toString();
           if (text.startsWith("a")) {
             new JsonArray(text.substring(1)).forEach(message -> frames.add(new JsonObject((String) message)));
@@ -236,5 +260,204 @@ class LiveBridgeTest {
       assertThat(event.getString("subject")).isEqualTo(task.getString("id"));
       assertThat(event.getLong("sequence")).isPositive();
     }
+  }
+
+  /** A SockJS frame (a JSON array of one string) whose string is {@code size} characters. */
+  static String sockJsFrameOf(int size) {
+    return "[\"" + "x".repeat(size) + "\"]";
+  }
+
+  /** Asserts the server closes the client's socket within a generous bound, and another user is answered meanwhile. */
+  void assertClosedAndOthersServed(SockJsClient client) throws Exception {
+    assertThat(api.get("/api/v1/me", bob).statusCode()).as("another user's request").isEqualTo(200);
+    assertThat(client.closed.get(10, TimeUnit.SECONDS)).as("the close status").isNotNull();
+  }
+
+  @Test
+  @DisplayName("a WebSocket frame over the limit closes the socket, and other users are served meanwhile")
+  void oversizedFrame() throws Exception {
+    try (SockJsClient client = new SockJsClient(new WebSocketClientOptions().setMaxFrameSize(64 * 1024 * 1024))) {
+      client.socket.writeFrame(WebSocketFrame.textFrame(sockJsFrameOf(50 * 1024 * 1024), true));
+      assertClosedAndOthersServed(client);
+    }
+  }
+
+  @Test
+  @DisplayName("a message over the limit, sent as small fragments, closes the socket")
+  void oversizedMessage() throws Exception {
+    // 128 KiB in 16 KiB fragments: each frame is small, the message is over the 64 KiB limit (under Vert.x's 256 KiB)
+    try (SockJsClient client = new SockJsClient(new WebSocketClientOptions().setMaxFrameSize(16 * 1024))) {
+      client.socket.writeTextMessage(sockJsFrameOf(128 * 1024));
+      assertClosedAndOthersServed(client);
+      assertThat(client.frames).as("nothing answered to the message").isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a register whose headers are not an object is answered with invalid_headers, and the socket goes on")
+  void headersNotAnObject() throws Exception {
+    try (SockJsClient client = new SockJsClient()) {
+      String tasks = Addresses.tasksOf(ada.userId());
+      client.send(new JsonObject().put("type", "register").put("address", tasks).put("headers", "x"));
+      JsonObject explained = client.next();
+      assertThat(explained.getString("type")).isEqualTo("err");
+      assertThat(explained.getString("body")).isEqualTo("invalid_headers");
+      assertThat(explained.getString("message")).contains("Authorization");
+      assertRefused(client.next());
+      client.register(tasks, ada.token());
+      Thread.sleep(300);
+      api.vertx.eventBus().publish(tasks, new JsonObject().put("sequence", 3));
+      assertThat(client.receivedOn(tasks)).as("the same socket after the bad register").hasSize(1);
+    }
+  }
+
+  /** The user's bridged sockets on this process, as the bridge counts them. */
+  int socketsOf(Session user) {
+    LocalMap<String, Integer> counts = api.vertx.sharedData().getLocalMap(LiveBridge.SOCKETS_MAP);
+    Integer n = counts.get(user.userId().toString());
+    return n == null ? 0 : n;
+  }
+
+  void waitForSockets(Session user, int expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (socketsOf(user) != expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(socketsOf(user)).as("live sockets of " + user.email()).isEqualTo(expected);
+  }
+
+  @Test
+  @DisplayName("a user has at most live.sockets.per.user sockets: the next register is refused with too_many_sockets "
+    + "until one closes")
+  void socketsPerUser() throws Exception {
+    Session dora = api.register();
+    String tasks = Addresses.tasksOf(dora.userId());
+    List<SockJsClient> open = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < SOCKETS_PER_USER; i++) {
+        SockJsClient client = new SockJsClient();
+        open.add(client);
+        client.register(tasks, dora.token());
+        // a second register on the same socket counts no second socket
+        client.register(Addresses.notificationsOf(dora.userId()), dora.token());
+      }
+      waitForSockets(dora, SOCKETS_PER_USER);
+      try (SockJsClient extra = new SockJsClient()) {
+        extra.register(tasks, dora.token());
+        JsonObject explained = extra.next();
+        assertThat(explained.getString("body")).isEqualTo("too_many_sockets");
+        assertThat(explained.getString("message")).contains(Integer.toString(SOCKETS_PER_USER));
+        assertRefused(extra.next());
+        // another user is not affected
+        extra.register(Addresses.tasksOf(bob.userId()), bob.token());
+        Thread.sleep(300);
+        api.vertx.eventBus().publish(tasks, new JsonObject().put("sequence", 1));
+        for (SockJsClient client : open) {
+          assertThat(client.receivedOn(tasks)).hasSize(1);
+        }
+        assertThat(extra.receivedOn(tasks)).isEmpty();
+      }
+      open.remove(0).close();
+      waitForSockets(dora, SOCKETS_PER_USER - 1);
+      try (SockJsClient again = new SockJsClient()) {
+        again.register(tasks, dora.token());
+        Thread.sleep(300);
+        api.vertx.eventBus().publish(tasks, new JsonObject().put("sequence", 2));
+        assertThat(again.receivedOn(tasks)).as("a socket once one closed").hasSize(1);
+        assertThat(again.frames).noneMatch(frame -> "err".equals(frame.getString("type")));
+      }
+    } finally {
+      open.forEach(SockJsClient::close);
+    }
+  }
+
+  /** A websocket client frame, masked with a zero key (the payload goes as it is). */
+  static Buffer maskedTextFrame(String text) {
+    byte[] payload = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Buffer frame = Buffer.buffer().appendByte((byte) 0x81);
+    if (payload.length < 126) {
+      frame.appendByte((byte) (0x80 | payload.length));
+    } else {
+      frame.appendByte((byte) (0x80 | 126)).appendUnsignedShort(payload.length);
+    }
+    return frame.appendInt(0).appendBytes(payload);
+  }
+
+  @Test
+  @DisplayName("a tab that goes away, with or without a close frame, logs no error, and its socket is released")
+  void ordinaryDisconnects() throws Exception {
+    Session erin = api.register();
+    String tasks = Addresses.tasksOf(erin.userId());
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    try {
+      // a close frame, as a browser sends when a tab is closed
+      try (SockJsClient client = new SockJsClient()) {
+        client.register(tasks, erin.token());
+        waitForSockets(erin, 1);
+      }
+      waitForSockets(erin, 0);
+      // no close frame: the connection just drops (a laptop lid shut, a network change)
+      NetSocket raw = await(api.vertx.createNetClient().connect(api.config.getInteger("http.port"), "127.0.0.1"));
+      BlockingQueue<String> received = new LinkedBlockingQueue<>();
+      raw.handler(data -> received.add(data.toString()));
+      await(raw.write("GET /eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket HTTP/1.1\r\n"
+        + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+      assertThat(received.poll(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 101");
+      JsonObject register = new JsonObject().put("type", "register").put("address", tasks)
+        .put("headers", new JsonObject().put("Authorization", "Bearer " + erin.token()));
+      await(raw.write(maskedTextFrame(new JsonArray().add(register.encode()).encode())));
+      waitForSockets(erin, 1);
+      await(raw.close());
+      waitForSockets(erin, 0);
+      Thread.sleep(200);
+    } finally {
+      root.detachAppender(logged);
+    }
+    assertThat(logged.list).filteredOn(event -> event.getLevel().isGreaterOrEqual(Level.ERROR))
+      .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+  }
+
+  /** A client of its own without keep-alive: a SockJS polling response closes its connection when it ends. */
+  HttpResponse<Buffer> xhr(String session, String transport, String body) {
+    WebClient client = WebClient.create(api.vertx, new WebClientOptions().setKeepAlive(false)
+      .setDefaultHost("127.0.0.1").setDefaultPort(api.config.getInteger("http.port")));
+    try {
+      var request = client.request(HttpMethod.POST, "/eventbus/000/" + session + "/" + transport)
+        .putHeader("Content-Type", "text/plain");
+      return await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)));
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  @DisplayName("the XHR fallback transport works: xhr opens, xhr_send is a 204, xhr polls the answer")
+  void xhrTransport() {
+    String session = UUID.randomUUID().toString().substring(0, 8);
+    assertThat(xhr(session, "xhr", null).bodyAsString()).isEqualTo("o\n");
+    JsonObject register = new JsonObject().put("type", "register").put("address", Addresses.tasksOf(ada.userId()));
+    HttpResponse<Buffer> sent = xhr(session, "xhr_send", new JsonArray().add(register.encode()).encode());
+    assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(204);
+    String polled = xhr(session, "xhr", null).bodyAsString();
+    assertThat(polled).startsWith("a[");
+    assertRefused(new JsonObject(new JsonArray(polled.substring(1).trim()).getString(0)));
+  }
+
+  @Test
+  @DisplayName("an xhr_send body over the limit is a 413, not a 500, on a connection then closed, and the server goes "
+    + "on")
+  void oversizedXhrSend() {
+    String session = UUID.randomUUID().toString().substring(0, 8);
+    assertThat(xhr(session, "xhr", null).bodyAsString()).isEqualTo("o\n");
+    // on a keep-alive connection: the server closes it rather than read the rest of the body
+    HttpResponse<Buffer> sent = await(api.client.post("/eventbus/000/" + session + "/xhr_send")
+      .putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer(sockJsFrameOf(1024 * 1024))));
+    assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(413);
+    assertThat(sent.getHeader("Connection")).as("the Connection header of the 413").isEqualToIgnoringCase("close");
+    assertThat(api.get("/api/v1/me", bob).statusCode()).isEqualTo(200);
   }
 }

@@ -13,8 +13,8 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
- * Creates the Vert.x instance Taskflow runs on: Prometheus metrics on, JVM metrics included; clustered with Hazelcast
- * when {@link ClusterSettings#enabled()}.
+ * Creates the Vert.x instance Taskflow runs on: Prometheus metrics on, JVM metrics included, label values bounded
+ * ({@link MeterLimits}); clustered with Hazelcast when {@link ClusterSettings#enabled()}.
  */
 public final class TaskflowVertx {
 
@@ -55,7 +55,7 @@ public final class TaskflowVertx {
   private static VertxBuilder builder(VertxOptions options) {
     return Vertx.builder()
       .with(withMetrics(options))
-      .withMetrics(new MicrometerMetricsFactory());
+      .withMetrics(new MicrometerMetricsFactory(MeterLimits.registry()));
   }
 
   public static VertxOptions withMetrics(VertxOptions options) {

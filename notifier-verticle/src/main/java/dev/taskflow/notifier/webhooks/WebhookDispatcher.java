@@ -31,8 +31,8 @@ import java.util.UUID;
  * timeout, no connection) with exponential backoff until the attempts run out. Each attempt connects to an address
  * {@link WebhookTargets} resolved and checked; one it refuses (a private or internal address, unless allowed) is
  * recorded as failed and not retried. A round only claims and starts requests; it never waits for a receiver, so a
- * slow webhook delays nobody: it holds at most {@code perWebhook} of the {@code webhookInFlight} slots, and each
- * request gives up after {@code webhookTimeout} without a byte.
+ * slow webhook delays nobody: it holds at most {@code perWebhook} of the {@code webhookInFlight} slots, all of one
+ * user's webhooks at most {@code perUser}, and each request gives up after {@code webhookTimeout} without a byte.
  */
 public final class WebhookDispatcher {
 
@@ -70,7 +70,7 @@ public final class WebhookDispatcher {
     if (inFlight >= settings.webhookInFlight()) {
       return Future.succeededFuture(null);
     }
-    return pool.preparedQuery(WebhookSql.NEXT_DUE).execute(Tuple.of(settings.perWebhook()))
+    return pool.preparedQuery(WebhookSql.NEXT_DUE).execute(Tuple.of(settings.perWebhook(), settings.perUser()))
       .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -81,7 +81,7 @@ public final class WebhookDispatcher {
       return Future.succeededFuture(new DueTimer.Round(0, false));
     }
     double lease = settings.webhookTimeout().toMillis() * 2 / 1000.0 + 10;
-    return pool.preparedQuery(WebhookSql.CLAIM).execute(Tuple.of(free, lease, settings.perWebhook())).map(rows -> {
+    return pool.preparedQuery(WebhookSql.CLAIM).execute(Tuple.of(free, lease, settings.perWebhook(), settings.perUser())).map(rows -> {
       List<Delivery> claimed = new ArrayList<>(rows.size());
       rows.forEach(row -> claimed.add(Delivery.from(row)));
       claimed.forEach(this::send);

@@ -64,6 +64,7 @@ class WebhookDeliveryTest {
   final Map<String, Queue<Request>> requests = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
   final AtomicInteger slowOpen = new AtomicInteger();
+  final AtomicInteger tarpitOpen = new AtomicInteger();
 
   @BeforeAll
   void start() {
@@ -73,6 +74,7 @@ class WebhookDeliveryTest {
       .put("webhooks.backoff.max.ms", 400L)
       .put("webhooks.timeout.ms", 1500L)
       .put("webhooks.per.webhook", 2)
+      .put("webhooks.per.user", 3)
       .put("webhooks.allow.private", true));
     receiver = TestKafka.await(fixture.vertx.createHttpServer().requestHandler(this::receive)
       .listen(0, "127.0.0.1"));
@@ -99,7 +101,10 @@ class WebhookDeliveryTest {
     certificate.delete();
   }
 
-  /** {@code /ok} answers 200; {@code /flaky} 500 twice, then 200; {@code /down} always 503; {@code /slow} never. */
+  /**
+   * {@code /ok} answers 200; {@code /flaky} 500 twice, then 200; {@code /down} always 503; {@code /slow} and
+   * {@code /tarpit} never.
+   */
   private void receive(HttpServerRequest request) {
     request.body().onSuccess(body -> {
       String path = request.path();
@@ -111,6 +116,10 @@ class WebhookDeliveryTest {
         case "/slow" -> {
           slowOpen.incrementAndGet();
           request.connection().closeHandler(v -> slowOpen.decrementAndGet());
+        }
+        case "/tarpit" -> {
+          tarpitOpen.incrementAndGet();
+          request.connection().closeHandler(v -> tarpitOpen.decrementAndGet());
         }
         default -> request.response().setStatusCode(200).end("thanks");
       }
@@ -245,5 +254,38 @@ class WebhookDeliveryTest {
       assertThat(a.getInteger("status")).isNull();
       assertThat(a.getString("error")).containsIgnoringCase("timeout");
     });
+  }
+
+  @Test
+  @DisplayName("one user's receivers that never answer hold at most webhooks.per.user slots together, and another "
+    + "user's delivery goes out while they are held")
+  void perUser() {
+    UUID tarpitUser = fixture.user();
+    UUID first = webhook(tarpitUser, "/tarpit", "whsec_tarpit1");
+    UUID second = webhook(tarpitUser, "/tarpit", "whsec_tarpit2");
+    // 3 events for 2 webhooks: 6 deliveries, of which the per-webhook cap (2) alone would let 4 go at once
+    for (int i = 0; i < 3; i++) {
+      fixture.reminderTriggered(tarpitUser);
+    }
+    waitUntil("the tarpit to hold requests", () -> tarpitOpen.get() >= 3);
+
+    UUID user = fixture.user();
+    UUID fast = webhook(user, "/ok", "whsec_other_user");
+    fixture.reminderTriggered(user);
+
+    assertThat(fixture.finalDeliveryState(fast)).isEqualTo("delivered");
+    // as in slowReceiver: read the count first, then check that no tarpit attempt has finished (and freed a slot)
+    int arrivedWhileHeld = answers.get("/tarpit").get();
+    assertThat(fixture.webhookAttempts(first)).as("the first tarpit webhook's finished attempts").isEmpty();
+    assertThat(fixture.webhookAttempts(second)).as("the second tarpit webhook's finished attempts").isEmpty();
+    assertThat(arrivedWhileHeld).as("requests at the tarpit while its user's slots were held").isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("webhooks.per.user must be below webhooks.concurrency")
+  void perUserBelowConcurrency() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.taskflow.notifier.NotifierSettings.from(
+        new JsonObject().put("webhooks.concurrency", 8).put("webhooks.per.user", 8)))
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhooks.per.user");
   }
 }
