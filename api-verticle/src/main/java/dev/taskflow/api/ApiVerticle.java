@@ -175,7 +175,8 @@ public final class ApiVerticle extends VerticleBase {
     Router root = Router.router(vertx);
     // kept on the public port for existing probes; the management server has them too, with /metrics
     root.get("/health/live").handler(Readiness.live(vertx));
-    root.get("/health/ready").handler(Readiness.ready(vertx, pool, broker, Transports.kind(config())));
+    root.get("/health/ready").handler(Readiness.ready(vertx, pool));
+    root.get("/health/broker").handler(Readiness.broker(vertx, broker, Transports.kind(config())));
     root.route("/api/v1/auth/*").handler(ApiVerticle::noStore);
     root.route("/api/v1/*").handler(ApiVerticle::checkAuthorizationHeader).handler(ApiVerticle::mergePatchAsJson);
     root.route("/api/v1/*").subRouter(apiRouter);

@@ -73,7 +73,10 @@ class HealthAndMetricsTest {
     var ready = managementGet("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.bodyAsJsonObject().getJsonArray("checks")).extracting(check -> ((JsonObject) check).getString("id"))
-      .containsExactly("database", "broker");
+      .containsExactly("database", "consumers");
+    var broker = managementGet("/health/broker");
+    assertThat(broker.statusCode()).isEqualTo(200);
+    assertThat(broker.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0).getString("id")).isEqualTo("broker");
     assertThat(api.send(HttpMethod.GET, "/metrics", null, null).statusCode()).isEqualTo(404);
   }
 

@@ -3,6 +3,7 @@ package dev.taskflow.core.kafka;
 import dev.taskflow.core.consumer.Retrier;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.event.Topics;
+import dev.taskflow.core.management.ConsumerMembership;
 import dev.taskflow.core.transport.BatchEventHandler;
 import dev.taskflow.core.transport.EventHandler;
 import dev.taskflow.core.transport.EventPublisher;
@@ -289,16 +290,24 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       this.consumer = KafkaConsumer.create(vertx, consumerConfig(group, instanceId), String.class, String.class);
     }
 
+    /** This consumer's name in {@link ConsumerMembership} (unique in the process). */
+    private String membershipName() {
+      return group + " on " + topic + (instanceId != null ? " as " + instanceId : " #" + System.identityHashCode(this));
+    }
+
     Future<Void> start() {
       consumer.pause();
       consumer.exceptionHandler(error -> LOG.warn("Consumer of {} in group {} failed", topic, group, error));
       consumer.partitionsRevokedHandler(this::revoked);
+      consumer.partitionsAssignedHandler(partitions -> ConsumerMembership.joined(vertx, membershipName()));
+      ConsumerMembership.joining(vertx, membershipName());
       consumer.handler(this::onRecord);
       return consumer.subscribe(topic)
         .onSuccess(v -> {
           LOG.info("Group {} subscribed to {}", group, topic);
           consumer.fetch(MAX_BUFFERED);
-        });
+        })
+        .onFailure(error -> ConsumerMembership.left(vertx, membershipName()));
     }
 
     private void onRecord(KafkaConsumerRecord<String, String> record) {
@@ -560,6 +569,7 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
       return commitUncommitted()
         .transform(committed -> consumer.close())
         .eventually(() -> {
+          ConsumerMembership.left(vertx, membershipName());
           if (instanceId != null) {
             StaticMembers.release(group, instanceId);
           }

@@ -46,7 +46,8 @@ public final class ManagementVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/health/live").handler(Readiness.live(vertx));
-    router.get("/health/ready").handler(Readiness.ready(vertx, pool, broker, Transports.kind(config())));
+    router.get("/health/ready").handler(Readiness.ready(vertx, pool));
+    router.get("/health/broker").handler(Readiness.broker(vertx, broker, Transports.kind(config())));
     return router;
   }
 

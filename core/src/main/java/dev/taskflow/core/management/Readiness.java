@@ -11,9 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The health checks: {@code /health/live} (answering at all shows the event loop is alive) and {@code /health/ready}
- * (cluster membership when clustered, the database, the broker or sidecar). Served by the management server of every
- * process and, for compatibility, by the API on its own port.
+ * The health checks: {@code /health/live} (answering at all shows the event loop is alive), {@code /health/ready}
+ * (what the process needs to do its work: cluster membership when clustered, the database, and every consumer of the
+ * process having joined its group once — {@link ConsumerMembership}) and {@code /health/broker} (the broker or
+ * sidecar). The broker is not part of readiness: while it is down the outbox keeps every event and the consumers
+ * resume by themselves, so taking the API out of service would only turn users away. Served by the management server
+ * of every process and, for compatibility, by the API on its own port.
  */
 public final class Readiness {
 
@@ -26,8 +29,7 @@ public final class Readiness {
     return HealthCheckHandler.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
   }
 
-  /** @param transport the configured transport's name, for the log */
-  public static HealthCheckHandler ready(Vertx vertx, Pool pool, EventPublisher broker, String transport) {
+  public static HealthCheckHandler ready(Vertx vertx, Pool pool) {
     HealthCheckHandler ready = HealthCheckHandler.create(vertx);
     if (vertx.isClustered()) {
       // history, recurrence and live updates come from the other processes over the cluster: this process must still
@@ -50,6 +52,17 @@ public final class Readiness {
           LOG.warn("Readiness: the database does not answer: {}", e.toString());
           promise.tryComplete(Status.KO());
         }))
+      .register("consumers", promise -> {
+        java.util.List<String> pending = ConsumerMembership.pending(vertx);
+        JsonObject data = new JsonObject().put("joined", ConsumerMembership.consumers(vertx).size() - pending.size());
+        promise.tryComplete(pending.isEmpty() ? Status.OK(data)
+          : Status.KO(data.put("joining", new io.vertx.core.json.JsonArray(pending))));
+      });
+  }
+
+  /** @param transport the configured transport's name, for the log */
+  public static HealthCheckHandler broker(Vertx vertx, EventPublisher broker, String transport) {
+    return HealthCheckHandler.create(vertx)
       .register("broker", 5000, promise -> broker.check()
         .onSuccess(v -> promise.tryComplete(Status.OK()))
         .onFailure(e -> {

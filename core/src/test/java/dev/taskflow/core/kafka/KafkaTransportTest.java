@@ -315,6 +315,28 @@ class KafkaTransportTest {
   }
 
   @Test
+  @DisplayName("a consumer counts as joined for readiness once its group gave it its partitions, and is gone when it "
+    + "closes")
+  void membershipForReadiness() {
+    KafkaTransport transport = transport();
+    List<TaskflowEvent> received = new CopyOnWriteArrayList<>();
+    await(transport.subscribe(Topics.TASK_EVENTS, "membership-test", collectingInto(received)));
+    TaskflowEvent event = events(UUID.randomUUID(), 1, 1).get(0);
+    await(transport.publish(records(List.of(event))));
+    waitUntil("the event", () -> received.contains(event));
+
+    assertThat(dev.taskflow.core.management.ConsumerMembership.consumers(vertx)).hasSize(1)
+      .allSatisfy((name, joined) -> {
+        assertThat(name).startsWith("membership-test on " + transport.topicName(Topics.TASK_EVENTS));
+        assertThat(joined).isTrue();
+      });
+    assertThat(dev.taskflow.core.management.ConsumerMembership.pending(vertx)).isEmpty();
+    await(transport.close());
+    transports.remove(transport);
+    assertThat(dev.taskflow.core.management.ConsumerMembership.consumers(vertx)).isEmpty();
+  }
+
+  @Test
   @DisplayName("closing right after handling commits what was handled: the group's next consumer gets none of it again")
   void closeCommits() {
     KafkaTransport first = transport();
