@@ -265,6 +265,9 @@ class KafkaTransportTest {
     List<TaskflowEvent> byTwo = new CopyOnWriteArrayList<>();
     await(one.subscribe(Topics.TASK_EVENTS, "static-test", collectingInto(byOne)));
     await(two.subscribe(Topics.TASK_EVENTS, "static-test", collectingInto(byTwo)));
+    // the second member's first assignment comes with the rebalance that gives it its share
+    waitUntil("both members joined", () -> dev.taskflow.core.management.ConsumerMembership.consumers(vertx).values()
+      .stream().filter(joined -> joined).count() == 2);
     List<TaskflowEvent> published = IntStream.range(0, 30)
       .mapToObj(i -> events(UUID.randomUUID(), 1, 1).get(0)).toList();
 
