@@ -1,5 +1,6 @@
 package dev.taskflow.charts;
 
+import dev.taskflow.core.testing.NetworkNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +42,7 @@ class ChartRunIT {
 
   @BeforeAll
   static void canUnshare() throws Exception {
-    Process probe = new ProcessBuilder("unshare", "-n", "true").redirectErrorStream(true).start();
-    Assumptions.assumeTrue(probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0,
-      "unshare -n needs root (CI runs as root)");
+    NetworkNamespace.assumeAvailable();
   }
 
   @Test
@@ -66,7 +65,7 @@ class ChartRunIT {
     List<Deployment> deployments = Chart.deployments(objects);
     JsonArray plan = new JsonArray();
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
-    StringBuilder aliases = new StringBuilder();
+    List<String> addresses = new ArrayList<>();
     String dns = config.getData().get("TASKFLOW_CLUSTER_KUBERNETES_SERVICE_DNS");
     for (int i = 0; i < deployments.size(); i++) {
       Deployment deployment = deployments.get(i);
@@ -87,19 +86,15 @@ class ChartRunIT {
       }
       plan.add(pod);
       hosts.append(ip).append(' ').append(dns).append('\n');
-      aliases.append("ip addr add ").append(ip).append("/32 dev lo || exit 1\n");
+      addresses.add(ip);
     }
     Files.writeString(dir.resolve("hosts"), hosts);
     Files.writeString(dir.resolve("plan.json"), plan.encodePrettily());
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String script = "ip link set lo up || exit 1\n" + aliases
-      + "exec " + java + " -Xmx512m -cp '" + System.getProperty("java.class.path") + "' " + PodsRunner.class.getName()
+    String script = "exec " + java + " -Xmx512m -cp '" + System.getProperty("java.class.path") + "' " + PodsRunner.class.getName()
       + " " + dir.resolve("plan.json") + " " + JAR.toAbsolutePath() + " " + dir + "\n";
-    Process namespace = new ProcessBuilder("unshare", "-n", "sh", "-c", script)
-      .redirectErrorStream(true)
-      .redirectOutput(dir.resolve("runner.log").toFile())
-      .start();
+    Process namespace = NetworkNamespace.start(addresses, script, dir.resolve("runner.log"));
     boolean finished = namespace.waitFor(6, TimeUnit.MINUTES);
     if (!finished) {
       namespace.destroyForcibly();

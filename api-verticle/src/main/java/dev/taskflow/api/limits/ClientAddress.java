@@ -1,5 +1,6 @@
 package dev.taskflow.api.limits;
 
+import dev.taskflow.core.net.Cidr;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -15,27 +16,9 @@ import java.util.List;
  */
 public final class ClientAddress {
 
-  private record Range(byte[] prefix, int bits) {
+  private final List<Cidr> trusted;
 
-    boolean contains(byte[] address) {
-      if (address.length != prefix.length) {
-        return false;
-      }
-      int whole = bits / 8;
-      for (int i = 0; i < whole; i++) {
-        if (address[i] != prefix[i]) {
-          return false;
-        }
-      }
-      int rest = bits % 8;
-      int mask = (0xff << (8 - rest)) & 0xff;
-      return rest == 0 || (address[whole] & mask) == (prefix[whole] & mask);
-    }
-  }
-
-  private final List<Range> trusted;
-
-  private ClientAddress(List<Range> trusted) {
+  private ClientAddress(List<Cidr> trusted) {
     this.trusted = trusted;
   }
 
@@ -44,7 +27,7 @@ public final class ClientAddress {
    * @throws IllegalArgumentException naming an entry that is not an address or a range
    */
   public static ClientAddress of(String trustedProxies) {
-    List<Range> ranges = new ArrayList<>();
+    List<Cidr> ranges = new ArrayList<>();
     for (String entry : trustedProxies == null ? new String[0] : trustedProxies.split(",")) {
       String text = entry.strip();
       if (text.isEmpty()) {
@@ -61,7 +44,7 @@ public final class ClientAddress {
       if (address == null || bits < 0 || bits > address.length * 8) {
         throw new IllegalArgumentException("http.trusted.proxies: '" + text + "' is not an IP address or a CIDR range");
       }
-      ranges.add(new Range(address, bits));
+      ranges.add(new Cidr(address, bits));
     }
     return new ClientAddress(List.copyOf(ranges));
   }

@@ -45,21 +45,10 @@ public final class AddressRanges {
     }
   }
 
-  private record Range(byte[] prefix, int bits, Kind kind) {
+  private record Range(Cidr cidr, Kind kind) {
 
     boolean contains(byte[] address) {
-      if (address.length != prefix.length) {
-        return false;
-      }
-      int whole = bits / 8;
-      for (int i = 0; i < whole; i++) {
-        if (address[i] != prefix[i]) {
-          return false;
-        }
-      }
-      int rest = bits % 8;
-      int mask = (0xff << (8 - rest)) & 0xff;
-      return rest == 0 || (address[whole] & mask) == (prefix[whole] & mask);
+      return cidr.contains(address);
     }
   }
 
@@ -272,7 +261,7 @@ public final class AddressRanges {
   private static Range range(String literal, int bits, Kind kind) {
     try {
       // literals only: InetAddress parses them without a lookup
-      return new Range(InetAddress.getByName(literal).getAddress(), bits, kind);
+      return new Range(new Cidr(InetAddress.getByName(literal).getAddress(), bits), kind);
     } catch (UnknownHostException e) {
       throw new IllegalStateException(literal, e);
     }

@@ -1,6 +1,6 @@
 package dev.taskflow.core.runtime;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.taskflow.core.testing.NetworkNamespace;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,9 +31,7 @@ class KubernetesDiscoveryTest {
 
   @BeforeAll
   static void canUnshare() throws Exception {
-    Process probe = new ProcessBuilder("unshare", "-n", "true").redirectErrorStream(true).start();
-    Assumptions.assumeTrue(probe.waitFor(10, TimeUnit.SECONDS) && probe.exitValue() == 0,
-      "unshare -n needs root (CI runs as root)");
+    NetworkNamespace.assumeAvailable();
   }
 
   @Test
@@ -67,9 +65,7 @@ class KubernetesDiscoveryTest {
     Files.writeString(hosts, entries);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cluster = "discovery-" + UUID.randomUUID();
-    StringBuilder script = new StringBuilder("ip link set lo up || exit 1\n");
-    // the pods' addresses, as interface addresses (Hazelcast listens only on an address an interface has)
-    MEMBERS.forEach(address -> script.append("ip addr add ").append(address).append("/32 dev lo || exit 1\n"));
+    StringBuilder script = new StringBuilder();
     for (int i = 0; i < MEMBERS.size(); i++) {
       List<String> others = new ArrayList<>();
       for (int j = 0; j < MEMBERS.size(); j++) {
@@ -88,10 +84,7 @@ class KubernetesDiscoveryTest {
         .append(" > ").append(dir.resolve("m" + i + ".log")).append(" 2>&1 &\n");
     }
     script.append("wait\n");
-    Process namespace = new ProcessBuilder("unshare", "-n", "sh", "-c", script.toString())
-      .redirectErrorStream(true)
-      .redirectOutput(dir.resolve("unshare.log").toFile())
-      .start();
+    Process namespace = NetworkNamespace.start(MEMBERS, script.toString(), dir.resolve("unshare.log"));
     assertThat(namespace.waitFor(120, TimeUnit.SECONDS)).as("the members finished within 120 s").isTrue();
     List<String> logs = new ArrayList<>();
     for (int i = 0; i < MEMBERS.size(); i++) {
