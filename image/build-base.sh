@@ -56,9 +56,9 @@ trap 'rm -rf "$work"' EXIT
 started=$SECONDS
 log "building base $key from ${sources[*]} ($packages)"
 
-# Essential packages plus the list (without what they only recommend); no documentation but the copyright files; a user for the server (uid 10001,
-# home = its data directory), an /etc/hosts that resolves localhost (the embedded PostgreSQL is reached as
-# localhost; runc, unlike Docker and Kubernetes, mounts none).
+# Essential packages plus the list (without what they only recommend); no documentation but the copyright files;
+# a user for the server (uid 10001, home = its data directory); an /etc/hosts that resolves localhost (the embedded
+# PostgreSQL is reached as localhost; runc, unlike Docker and Kubernetes, mounts none).
 mmdebstrap --variant=essential --include="$packages" --aptopt='APT::Install-Recommends "false"' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*' \

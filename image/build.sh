@@ -23,7 +23,8 @@ if ! git diff --quiet HEAD 2>/dev/null; then
   revision="$revision-dirty"
 fi
 
-mvn -B "$@" -Pimage -pl image verify \
+# (no update check: Jib would ask Google for its latest version on every build that is not offline)
+mvn -B "$@" -Pimage -pl image verify -Djib.disableUpdateChecks=true \
   -Dtaskflow.image.base="$base" \
   -Dtaskflow.image.revision="$revision" \
   -Dtaskflow.image.created="$created" \

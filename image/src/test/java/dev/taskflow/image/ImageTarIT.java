@@ -61,7 +61,7 @@ class ImageTarIT {
   @DisplayName("is tagged with the name and version it was built as, for linux/amd64")
   void taggedAndForLinux() {
     assertThat(manifest.getJsonArray("RepoTags"))
-      .anySatisfy(tag -> assertThat(tag.toString()).endsWith(System.getProperty("taskflow.image.name", "taskflow:")));
+      .anySatisfy(tag -> assertThat(tag.toString()).endsWith(System.getProperty("taskflow.image.name")));
     assertThat(image.getString("os")).isEqualTo("linux");
     assertThat(image.getString("architecture")).isEqualTo("amd64");
   }
