@@ -80,5 +80,8 @@ umoci config --image "$work/oci:base" --os linux --architecture amd64 \
   --config.user 10001:10001 --config.workingdir /var/lib/taskflow
 skopeo copy --quiet "oci:$work/oci:base" "docker-archive:$work/base.tar:taskflow-base:$key" >&2
 mv "$work/base.tar" "$base"
+# bases of other keys unused for a month, and the work directories of builds that were killed
+find "$cache" -maxdepth 1 -name 'base-*.tar' ! -name "base-$key.tar" -atime +30 -delete
+find "$cache" -maxdepth 1 -name 'work.*' ! -path "$work" -mtime +1 -exec rm -rf {} +
 log "built $base ($(du -h "$base" | cut -f1)) in $((SECONDS - started)) s"
 echo "$base"
