@@ -133,7 +133,7 @@ class ChartRunIT {
       case "TASKFLOW_DATA_DIR" -> podDir.toString(); // the pod's emptyDir
       case "TASKFLOW_JWT_PRIVATE_KEY" -> jwt.resolve("private.pem").toString(); // the mounted Secret
       case "TASKFLOW_JWT_PUBLIC_KEY" -> jwt.resolve("public.pem").toString();
-      case "JAVA_TOOL_OPTIONS" -> value.replace("-Djava.io.tmpdir=/tmp", "-Djava.io.tmpdir=" + podDir)
+      case "JAVA_TOOL_OPTIONS" -> value.replace("-Djava.io.tmpdir=/tmp", "-Djava.io.tmpdir=" + podDir) // its emptyDir
         + " -Djdk.net.hosts.file=" + podDir.getParent().resolve("hosts");
       default -> value.equals("0.0.0.0") ? ip : value;
     };
