@@ -52,7 +52,9 @@ class ChartRunIT {
     assertThat(JAR).as("the fat jar (mvn package)").exists();
     List<HasMetadata> objects = Chart.render(Chart.defaults().with("database.url",
       "postgresql://taskflow:secret@postgres.databases.svc:5432/taskflow").with("kafka.bootstrap",
-      "kafka-0.kafka.brokers.svc:9092,kafka-1.kafka.brokers.svc:9092"));
+      "kafka-0.kafka.brokers.svc:9092,kafka-1.kafka.brokers.svc:9092")
+      // the stand-in is one broker
+      .with("kafka.replicationFactor", 1));
     ConfigMap config = Chart.configMap(objects);
     Map<String, Map<String, String>> secrets = new LinkedHashMap<>();
     Chart.ofKind(objects, Secret.class).forEach(secret ->

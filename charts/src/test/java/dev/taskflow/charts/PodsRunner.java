@@ -66,6 +66,15 @@ public final class PodsRunner {
       for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
         System.out.println("  " + cause + (cause.getStackTrace().length > 0 ? " at " + cause.getStackTrace()[0] : ""));
       }
+      for (Object entry : plan) {
+        String name = ((JsonObject) entry).getString("name");
+        Path log = work.resolve(name + ".log");
+        if (Files.exists(log)) {
+          List<String> lines = Files.readAllLines(log);
+          System.out.println("  --- the end of " + name + "'s log:");
+          lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(line -> System.out.println("  | " + line));
+        }
+      }
     } finally {
       for (Process pod : pods) {
         pod.destroy();
