@@ -307,7 +307,12 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
           LOG.info("Group {} subscribed to {}", group, topic);
           consumer.fetch(MAX_BUFFERED);
         })
-        .onFailure(error -> ConsumerMembership.left(vertx, membershipName()));
+        .onFailure(error -> {
+          ConsumerMembership.left(vertx, membershipName());
+          if (instanceId != null) {
+            StaticMembers.release(group, instanceId);
+          }
+        });
     }
 
     private void onRecord(KafkaConsumerRecord<String, String> record) {
