@@ -235,6 +235,8 @@ class BackboneTest {
   void brokerDown() throws Exception {
     eventually(() -> logged() == written(), "earlier events logged");
     long before = logged();
+    // ready first: every consumer has joined its group (a consumer that never joined is rightly not ready)
+    eventually(() -> send(HttpMethod.GET, "/health/ready", null).statusCode() == 200, "ready before the broker stops");
     kafka.close();
     eventually(() -> send(HttpMethod.GET, "/health/broker", null).statusCode() == 503, "the broker check reports it");
     // the outbox keeps the events: no reason to turn users away (a check may be slow while the broker in this JVM
