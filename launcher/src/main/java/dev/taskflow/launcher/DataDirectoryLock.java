@@ -49,6 +49,9 @@ final class DataDirectoryLock implements AutoCloseable {
         lock = channel.tryLock();
       } catch (OverlappingFileLockException heldInThisJvm) {
         lock = null;
+      } catch (IOException e) {
+        channel.close();
+        throw e;
       }
       if (lock == null) {
         channel.close();

@@ -85,6 +85,10 @@ public final class Main {
         + "event); with cluster.enabled use kafka or dapr");
     }
 
+    if (options.command().equals("redrive-dlq") && !KafkaSettings.from(config).embedded()) {
+      redriveDeadLetters(config, options); // Kafka only: no database, no data-directory lock, runs beside a server
+      return;
+    }
     List<String> names = !options.command().equals("run") ? List.of()
       : Verticles.ordered(options.verticles().isEmpty() ? Verticles.present() : options.verticles());
     Services services = Services.start(config, names);

@@ -74,6 +74,11 @@ final class Ports {
     if (cluster.enabled()) {
       ports.add(new Port("cluster.eventbus.port", cluster.host(), cluster.busPort()));
     }
+    if (!verticles.isEmpty()) {
+      // every serving process has a management server
+      ports.add(new Port("management.port", config.getString("management.host", "127.0.0.1"),
+        config.getInteger("management.port", 9000)));
+    }
     return ports.stream().filter(port -> port.number() > 0).toList();
   }
 

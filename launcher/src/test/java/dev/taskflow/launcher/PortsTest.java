@@ -32,6 +32,9 @@ class PortsTest {
         "dapr.app.port (TASKFLOW_DAPR_APP_PORT) " + port + " on 0.0.0.0 is in use");
       assertRefused(TaskflowConfig.defaults().put("cluster.enabled", true).put("cluster.eventbus.port", port),
         List.of(), "cluster.eventbus.port (TASKFLOW_CLUSTER_EVENTBUS_PORT) " + port);
+      // every process that serves has a management server
+      assertRefused(TaskflowConfig.defaults().put("management.port", port), List.of("audit"),
+        "management.port (TASKFLOW_MANAGEMENT_PORT) " + port + " on 127.0.0.1 is in use");
     }
   }
 
@@ -41,8 +44,8 @@ class PortsTest {
     try (ServerSocket taken = bound()) {
       int port = taken.getLocalPort();
       // no API verticle here; an external database and broker; another transport
-      assertThatCode(() -> Ports.requireFree(TaskflowConfig.defaults().put("http.port", port), List.of("audit")))
-        .doesNotThrowAnyException();
+      assertThatCode(() -> Ports.requireFree(TaskflowConfig.defaults().put("http.port", port)
+        .put("management.port", 0), List.of("audit"))).doesNotThrowAnyException();
       assertThatCode(() -> Ports.requireFree(TaskflowConfig.defaults().put("db.embedded.port", port)
         .put("db.url", "postgresql://u:p@127.0.0.1:5432/db"), List.of())).doesNotThrowAnyException();
       assertThatCode(() -> Ports.requireFree(TaskflowConfig.defaults().put("kafka.embedded.port", port)

@@ -146,12 +146,19 @@ public final class AuthLimits implements Shareable {
     trim(buckets);
   }
 
+  /**
+   * Drops entries down to 90 % of the limit, never an account refused right now: a flood of junk e-mails must not be
+   * a way to lift the lock-out of the one being guessed.
+   */
   private void trim(Map<String, ?> map) {
     int target = settings.maxEntries() * 9 / 10;
-    Iterator<String> keys = map.keySet().iterator();
-    while (map.size() > target && keys.hasNext()) {
-      keys.next();
-      keys.remove();
+    long now = System.nanoTime();
+    Iterator<? extends Map.Entry<String, ?>> entries = map.entrySet().iterator();
+    while (map.size() > target && entries.hasNext()) {
+      if (entries.next().getValue() instanceof Failures failure && now < failure.lockedUntilNanos()) {
+        continue;
+      }
+      entries.remove();
     }
   }
 }
