@@ -36,7 +36,7 @@ public final class HistoryHandlers {
     MultiMap params = ctx.queryParams();
     String aggregateId = params.get("aggregateId");
     if (aggregateId != null) {
-      aggregateId = uuid("aggregateId", aggregateId).toString();
+      aggregateId = TaskInput.uuid("aggregateId", aggregateId).toString();
     }
     JsonObject query = new JsonObject()
       .put("type", TaskInput.oneOf("type", params.get("type"), EventTypes.ALL.toArray(String[]::new)))
@@ -48,7 +48,7 @@ public final class HistoryHandlers {
   }
 
   public void listTaskEvents(RoutingContext ctx) {
-    UUID taskId = uuid("id", ctx.pathParam("id"));
+    UUID taskId = TaskInput.uuid("id", ctx.pathParam("id"));
     MultiMap params = ctx.queryParams();
     long after = after(params);
     JsonObject query = new JsonObject().put("aggregateId", taskId.toString()).put("afterSequence", after);
@@ -95,14 +95,6 @@ public final class HistoryHandlers {
   private static String instant(String field, String value) {
     var time = TaskInput.instant(field, value);
     return time == null ? null : time.toString();
-  }
-
-  private static UUID uuid(String field, String value) {
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw Problem.badRequest(field + " must be a UUID.");
-    }
   }
 
   private static String encode(long sequence) {

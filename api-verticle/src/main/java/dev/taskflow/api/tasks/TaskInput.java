@@ -74,20 +74,16 @@ public final class TaskInput {
       + "' is not.");
   }
 
-  /** An id in a query parameter (e.g. {@code seriesId}), or null when absent. */
-  static java.util.UUID uuid(String field, String value) {
+  /** An id in a query parameter ({@code seriesId}, {@code aggregateId}): a UUID in its usual form, or null when absent. */
+  public static java.util.UUID uuid(String field, String value) {
     if (value == null) {
       return null;
     }
-    try {
-      if (value.length() == 36) {
-        return java.util.UUID.fromString(value);
-      }
-    } catch (IllegalArgumentException notAnId) {
-      // answered below
+    if (!value.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+      throw Problem.badRequest(field + " must be an id such as 0b7e3f62-5c1a-4c8e-9f3e-2d1b6a7c9e01; '" + value
+        + "' is not.");
     }
-    throw Problem.badRequest(field + " must be an id such as 0b7e3f62-5c1a-4c8e-9f3e-2d1b6a7c9e01; '" + value
-      + "' is not.");
+    return java.util.UUID.fromString(value);
   }
 
   public static int integer(String field, String value, int min, int max, int fallback) {

@@ -3,16 +3,15 @@ package dev.taskflow.audit.replay;
 import dev.taskflow.audit.log.EventLogRepository;
 import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.event.Topics;
+import dev.taskflow.core.kafka.BlockingReads;
 import dev.taskflow.core.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,7 +58,7 @@ public final class AuditReplay {
     long already = 0;
     long different = 0;
     long rejected = 0;
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties())) {
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(BlockingReads.consumerProperties(kafka, null))) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : List.of(Topics.TASK_EVENTS, Topics.REMINDERS)) {
         List<PartitionInfo> infos = consumer.partitionsFor(kafka.topicPrefix() + topic, Duration.ofSeconds(30));
@@ -71,7 +69,7 @@ public final class AuditReplay {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-      while (!caughtUp(consumer, ends)) {
+      while (!BlockingReads.caughtUp(consumer, ends)) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
           read++;
           TaskflowEvent event;
@@ -102,26 +100,6 @@ public final class AuditReplay {
     LOG.info("Replay read {} events: {} appended, {} already logged ({} different), {} refused", read, appended,
       already, different, rejected);
     return result;
-  }
-
-  private static boolean caughtUp(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> ends) {
-    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private Properties properties() {
-    Properties props = new Properties();
-    props.putAll(kafka.client());
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return props;
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -1,15 +1,12 @@
 package dev.taskflow.core.auth;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.taskflow.core.runtime.PrivateFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyFactory;
@@ -26,13 +23,12 @@ import java.util.Base64;
  */
 public record JwtKeys(String privatePem, String publicPem) {
 
-  private static final Logger LOG = LoggerFactory.getLogger(JwtKeys.class);
   static final String KEY_PAIR_FILE = "es256-keypair.pem";
 
   /**
-   * The configured pair, or the one kept in the data directory, generated there on first run. Safe when several
-   * verticle instances or processes start at once on a fresh directory: the pair is written to a temporary file and
-   * published with a hard link, which fails if another writer got there first; everyone then reads the winner's pair.
+   * The configured pair, or the one kept in the data directory, generated there on first run ({@link PrivateFiles#secret}:
+   * mode 0600, in a 0700 directory; safe when several verticle instances or processes start at once on a fresh
+   * directory, since the pair is published with a hard link and everyone reads the winner's).
    */
   public static synchronized JwtKeys loadOrCreate(JwtSettings settings) {
     try {
@@ -43,28 +39,11 @@ public record JwtKeys(String privatePem, String publicPem) {
         return new JwtKeys(Files.readString(Path.of(settings.privateKeyPath())),
           Files.readString(Path.of(settings.publicKeyPath())));
       }
-      Path dir = settings.dataDir().resolve("jwt");
-      Path file = dir.resolve(KEY_PAIR_FILE);
-      if (!Files.exists(file)) {
-        Files.createDirectories(dir);
+      Path file = PrivateFiles.directory(settings.dataDir().resolve("jwt")).resolve(KEY_PAIR_FILE);
+      return parse(PrivateFiles.secret(file, () -> {
         JwtKeys fresh = generate();
-        Path temp = Files.createTempFile(dir, "keypair-", ".tmp");
-        try {
-          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system: the directory's permissions are all there is
-        }
-        Files.writeString(temp, fresh.privatePem() + fresh.publicPem(), StandardCharsets.US_ASCII);
-        try {
-          Files.createLink(file, temp);
-          LOG.info("Generated a new ES256 signing key pair in {}", file.toAbsolutePath());
-        } catch (FileAlreadyExistsException lostTheRace) {
-          // another process generated one at the same moment: use theirs
-        } finally {
-          Files.deleteIfExists(temp);
-        }
-      }
-      return parse(Files.readString(file, StandardCharsets.US_ASCII));
+        return fresh.privatePem() + fresh.publicPem();
+      }));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read or write the JWT signing keys", e);
     }
@@ -92,7 +71,12 @@ public record JwtKeys(String privatePem, String publicPem) {
     if (!pems.startsWith("-----BEGIN PRIVATE KEY-----") || split < 0) {
       throw new IllegalStateException("The key pair file must hold a PKCS#8 private key, then a public key");
     }
-    return new JwtKeys(pems.substring(0, split), pems.substring(split));
+    return new JwtKeys(withNewline(pems.substring(0, split)), withNewline(pems.substring(split)));
+  }
+
+  /** A PEM block as {@link #pem} writes it: ending in one newline (the file is read back stripped). */
+  private static String withNewline(String pem) {
+    return pem.strip() + "\n";
   }
 
   /** A fresh P-256 key pair. */

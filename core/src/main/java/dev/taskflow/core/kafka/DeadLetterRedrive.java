@@ -1,6 +1,5 @@
 package dev.taskflow.core.kafka;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -10,7 +9,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +68,8 @@ public final class DeadLetterRedrive {
   public Result run(List<String> topics, String group, boolean dryRun) throws Exception {
     Map<String, long[]> byTopic = new TreeMap<>();
     String progressGroup = group == null || group.isBlank() ? "taskflow-redrive" : "taskflow-redrive-" + group;
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties(progressGroup));
+    try (KafkaConsumer<String, String> consumer =
+           new KafkaConsumer<>(BlockingReads.consumerProperties(kafka, progressGroup));
          KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties())) {
       for (String topic : topics) {
         String target = kafka.topicPrefix() + topic;
@@ -102,7 +101,7 @@ public final class DeadLetterRedrive {
         consumer.seek(partition, from.offset());
       }
     }
-    while (!caughtUp(consumer, ends)) {
+    while (!BlockingReads.caughtUp(consumer, ends)) {
       Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
       List<Future<?>> sends = new ArrayList<>();
       for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
@@ -155,26 +154,6 @@ public final class DeadLetterRedrive {
     String value = new String(source.value(), StandardCharsets.UTF_8);
     int space = value.indexOf(' ');
     return space < 0 ? value : value.substring(0, space);
-  }
-
-  private static boolean caughtUp(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> ends) {
-    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private Properties consumerProperties(String group) {
-    Properties props = new Properties();
-    props.putAll(kafka.client());
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    return props;
   }
 
   private Properties producerProperties() {

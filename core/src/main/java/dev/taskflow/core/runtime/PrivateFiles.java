@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * Directories and files that only the user running Taskflow may read: the data directory, the embedded PostgreSQL's
- * and Kafka's data, the database password. Java cannot set a umask, so the files inside such a directory may be 0644
+ * and Kafka's data, the database password, the generated token key pair. Java cannot set a umask, so the files inside such a directory may be 0644
  * (Kafka's segments are); the 0700 directory is what keeps other users out of them. On a file system without POSIX
  * permissions these are plain directories and files.
  */
@@ -25,6 +26,8 @@ public final class PrivateFiles {
   private static final Logger LOG = LoggerFactory.getLogger(PrivateFiles.class);
   private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  /** Whether the file system has POSIX permissions to set at all. */
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private PrivateFiles() {
   }
@@ -36,9 +39,9 @@ public final class PrivateFiles {
   public static Path directory(Path dir) {
     try {
       if (!Files.isDirectory(dir)) {
-        try {
+        if (POSIX) {
           Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
-        } catch (UnsupportedOperationException notPosix) {
+        } else {
           Files.createDirectories(dir);
         }
       }
@@ -83,17 +86,16 @@ public final class PrivateFiles {
 
   /** Sets {@code wanted} unless the path has it; says so when that took rights away from the group or others. */
   private static void restrict(Path path, Set<PosixFilePermission> wanted) throws IOException {
-    try {
-      Set<PosixFilePermission> current = Files.getPosixFilePermissions(path);
-      if (!current.equals(wanted)) {
-        Files.setPosixFilePermissions(path, wanted);
-        if (current.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-          LOG.info("{} was {}, now {}: only its owner may read it", path.toAbsolutePath().normalize(),
-            PosixFilePermissions.toString(current), PosixFilePermissions.toString(wanted));
-        }
+    if (!POSIX) {
+      return;
+    }
+    Set<PosixFilePermission> current = Files.getPosixFilePermissions(path);
+    if (!current.equals(wanted)) {
+      Files.setPosixFilePermissions(path, wanted);
+      if (current.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+        LOG.info("{} was {}, now {}: only its owner may read it", path.toAbsolutePath().normalize(),
+          PosixFilePermissions.toString(current), PosixFilePermissions.toString(wanted));
       }
-    } catch (UnsupportedOperationException notPosix) {
-      // not a POSIX file system: nothing to set
     }
   }
 }
