@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar taskflow.jar [--conf FILE] [--verticles audit,recurrence,relay,api] [--cluster]}: loads the
  * configuration, starts the embedded PostgreSQL when no {@code db.url} is configured and the embedded Kafka broker when
  * the transport is Kafka and no {@code kafka.bootstrap} is configured, joins the clustered event bus when asked to
- * ({@link ClusterSettings}), migrates the schema, and deploys the management server ({@link ManagementVerticle}:
- * metrics and health on {@code management.port}) and then the chosen verticles (all that are present by default).
+ * ({@link ClusterSettings}), migrates the schema, and deploys the chosen verticles (all that are present by default),
+ * then the management server ({@link ManagementVerticle}: metrics and health on {@code management.port}; last, so
+ * that its readiness answers only once the verticles are up).
  * SIGTERM undeploys them and leaves the cluster, then stops the embedded broker and database.
  * A start that cannot succeed for a reason the user can fix ({@link StartRefused}) logs one sentence and exits with
  * its own code: 3 when another Taskflow runs on the data directory, 4 when a port is in use; 2 is a bad argument, 1
@@ -115,9 +116,7 @@ public final class Main {
       return;
     }
 
-    // once per process, whatever it runs: metrics and health on the management port
-    Future<Void> deployed = vertx.deployVerticle(new ManagementVerticle(), new DeploymentOptions().setConfig(config))
-      .mapEmpty();
+    Future<Void> deployed = Future.succeededFuture();
     for (String name : names) {
       var type = Verticles.load(name).orElseThrow(() -> new IllegalArgumentException(
         "Verticle '" + name + "' is not in this build; known: " + Verticles.names()));
@@ -127,6 +126,10 @@ public final class Main {
         .onSuccess(id -> LOG.info("Deployed {} verticle ({} instance{})", name, instances, instances == 1 ? "" : "s"))
         .mapEmpty());
     }
+    // once per process, whatever it runs, and last: its /health/ready answering says the verticles are deployed (an
+    // API's port is listening), which is what a readiness probe must mean
+    deployed = deployed.compose(v -> vertx.deployVerticle(new ManagementVerticle(),
+      new DeploymentOptions().setConfig(config)).mapEmpty());
     deployed.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     LOG.info("Taskflow started in {} ms with verticles {}", (System.nanoTime() - started) / 1_000_000, names);
   }

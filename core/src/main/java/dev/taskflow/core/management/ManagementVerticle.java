@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management server of one process, whatever verticles it runs (the launcher deploys it once, before them):
+ * The management server of one process, whatever verticles it runs (the launcher deploys it once, after them, so
+ * that a readiness probe passes only when they are up):
  * {@code /metrics} (Prometheus: the whole process's meters), {@code /health/live} and {@code /health/ready}
  * ({@link Readiness}), on {@code management.host}:{@code management.port} ({@link ManagementSettings}), apart from the
  * public API port. Owns a pool of one connection and a transport publisher, for the readiness checks only.
