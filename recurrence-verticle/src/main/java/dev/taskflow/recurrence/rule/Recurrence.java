@@ -195,6 +195,34 @@ public final class Recurrence {
   }
 
   /**
+   * Up to {@code limit} occurrences in local time, EXDATEs left out, in order: those not before {@code from} and not
+   * after {@code until} (either null: unbounded), and strictly after {@code after} when it is given (the last
+   * occurrence of the previous page, as this method returned it: unplaced). What a calendar view and paging ask.
+   */
+  public List<LocalDateTime> window(LocalDateTime from, LocalDateTime until, LocalDateTime after, int limit) {
+    boolean exclusive = after != null && (from == null || !after.isBefore(from));
+    LocalDateTime lower = exclusive ? after : from;
+    Budget budget = new Budget();
+    List<LocalDateTime> result = new ArrayList<>(Math.min(limit, 128));
+    RecurrenceRuleIterator it = iterator();
+    if (lower != null && !forward(it, lower)) {
+      return result;
+    }
+    while (result.size() < limit && hasNext(it)) {
+      budget.step();
+      LocalDateTime next = next(it);
+      if (next == null || (until != null && next.isAfter(until))) {
+        break;
+      }
+      boolean inside = lower == null || (exclusive ? next.isAfter(lower) : !next.isBefore(lower));
+      if (inside && !exdates.contains(next)) {
+        result.add(next);
+      }
+    }
+    return result;
+  }
+
+  /**
    * The latest occurrence in [{@code from}, {@code notAfter}], EXDATEs left out: what an on-schedule series spawns
    * after downtime. Without COUNT it looks back from {@code notAfter} in windows that double (one FREQ period × INTERVAL
    * first), so it costs the occurrences of the last window, not all those missed; with COUNT it iterates from

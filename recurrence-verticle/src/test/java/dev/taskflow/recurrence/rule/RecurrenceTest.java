@@ -33,6 +33,19 @@ class RecurrenceTest {
   }
 
   @Test
+  @DisplayName("a window gives the occurrences between two times, and pages strictly after the last one seen")
+  void window() {
+    Recurrence weekly = Recurrence.of("FREQ=WEEKLY;BYDAY=MO,TH", at("2026-01-05T09:00"), "Europe/Paris", List.of());
+    assertThat(weekly.window(at("2026-01-08T09:00"), at("2026-01-19T09:00"), null, 100))
+      .containsExactly(at("2026-01-08T09:00"), at("2026-01-12T09:00"), at("2026-01-15T09:00"), at("2026-01-19T09:00"));
+    assertThat(weekly.window(at("2026-01-08T09:00"), null, at("2026-01-12T09:00"), 2))
+      .containsExactly(at("2026-01-15T09:00"), at("2026-01-19T09:00"));
+    assertThat(weekly.window(null, null, null, 3))
+      .containsExactly(at("2026-01-05T09:00"), at("2026-01-08T09:00"), at("2026-01-12T09:00"));
+    assertThat(weekly.window(at("2026-01-09T00:00"), at("2026-01-11T23:59"), null, 100)).isEmpty();
+  }
+
+  @Test
   @DisplayName("daily at 02:30 gives 03:30 on the spring-forward day, as RFC 5545 says")
   void springForward() {
     Recurrence r = Recurrence.of("FREQ=DAILY;COUNT=3", at("2026-03-07T02:30"), "America/New_York", List.of());
