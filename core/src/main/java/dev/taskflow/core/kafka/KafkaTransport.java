@@ -14,6 +14,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.admin.OffsetSpec;
+import io.vertx.kafka.admin.TopicDescription;
+import io.vertx.kafka.client.common.TopicPartitionInfo;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -22,12 +25,13 @@ import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,16 +134,22 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
   }
 
   /**
-   * Waits until every partition of the topics has a leader. A publish to a partition whose leader is still being
-   * elected is answered NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of that first batch can then be
-   * refused as out of sequence until the delivery timeout (seen once on the embedded broker, right after creation).
+   * Waits until every partition of the topics has a leader that serves it. A publish to a partition whose leader is
+   * still being elected is answered NOT_LEADER_OR_FOLLOWER, and the idempotent producer's retry of that first batch can
+   * then be refused as out of sequence until the delivery timeout (seen on the embedded broker, right after creation).
+   * The metadata names a leader before that broker has taken the partition on (KRaft publishes the change first), so a
+   * leader in the metadata is not enough: each partition's latest offset must be answered, which only its serving
+   * leader does.
    */
   private Future<Void> awaitLeaders(List<String> names, long deadline) {
     return admin.describeTopics(names)
-      .map(topics -> topics.size() == names.size() && topics.values().stream()
-        .flatMap(topic -> topic.getPartitions().stream())
-        .allMatch(partition -> partition.getLeader() != null && !partition.getLeader().isEmpty()))
-      .recover(error -> unknownTopic(error) ? Future.succeededFuture(false) : Future.failedFuture(error))
+      .compose(topics -> {
+        boolean led = topics.size() == names.size() && topics.values().stream()
+          .flatMap(topic -> topic.getPartitions().stream())
+          .allMatch(partition -> partition.getLeader() != null && !partition.getLeader().isEmpty());
+        return led ? served(topics.values()) : Future.succeededFuture(false);
+      })
+      .recover(error -> notYetLed(error) ? Future.succeededFuture(false) : Future.failedFuture(error))
       .compose(led -> {
         if (led) {
           return Future.succeededFuture();
@@ -152,6 +162,17 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
         vertx.setTimer(LEADERS_POLL_MS, id -> awaitLeaders(names, deadline).onComplete(again));
         return again.future();
       });
+  }
+
+  /** True once the leader of every partition has answered its latest offset. */
+  private Future<Boolean> served(Collection<TopicDescription> topics) {
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (TopicDescription topic : topics) {
+      for (TopicPartitionInfo partition : topic.getPartitions()) {
+        partitions.put(new TopicPartition(topic.getName(), partition.getPartition()), OffsetSpec.LATEST);
+      }
+    }
+    return admin.listOffsets(partitions).map(offsets -> offsets.size() == partitions.size());
   }
 
   /** The name a logical topic ({@code task-events}) has on the broker. */
@@ -207,10 +228,10 @@ public final class KafkaTransport implements EventPublisher, EventSubscriber {
     return error instanceof TopicExistsException || error.getCause() instanceof TopicExistsException;
   }
 
-  /** A topic just created is not known to every broker at once. */
-  private static boolean unknownTopic(Throwable error) {
-    return error instanceof UnknownTopicOrPartitionException
-      || error.getCause() instanceof UnknownTopicOrPartitionException;
+  /** A topic just created is not known to every broker at once (unknown topic, no leader, not the leader yet). */
+  private static boolean notYetLed(Throwable error) {
+    Throwable cause = error.getCause() != null ? error.getCause() : error;
+    return error instanceof InvalidMetadataException || cause instanceof InvalidMetadataException;
   }
 
   private static Map<String, String> producerConfig(KafkaSettings settings) {
