@@ -40,7 +40,9 @@ public final class ManagementVerticle extends VerticleBase {
       .onSuccess(s -> {
         server = s;
         LOG.info("Management (metrics, health) on http://{}:{}", settings.host(), s.actualPort());
-      });
+      })
+      // a start that fails is not stopped: what it opened is closed here
+      .onFailure(e -> stop());
   }
 
   private Router router() {
