@@ -193,7 +193,8 @@ class FaultIT {
 
   @Test
   @Order(3)
-  @DisplayName("kill -9 of the consumers' process: effects resume within 10 s of the restart, and none is lost")
+  @DisplayName("kill -9 of the consumers' process: effects resume within 10 s of the restarted process deploying, and "
+    + "none is lost")
   void consumersKilled() throws Exception {
     Writer writer = writers.get(0);
     String before = writer.create("{\"title\":\"before the kill\"}");
@@ -211,7 +212,9 @@ class FaultIT {
     System.out.printf("FAULT kill -9: the process deployed in %d ms; first effect %d ms after the restart, %d ms "
         + "after it had deployed, %d ms after the kill%n", (started - restarted) / 1_000_000, (effect - restarted) / 1_000_000,
       (effect - started) / 1_000_000, (effect - killed) / 1_000_000);
-    assertThat(Duration.ofNanos(effect - restarted)).isLessThan(Duration.ofSeconds(10));
+    // from the deployment on, not from the restart: how long a JVM takes to start on a loaded machine (17 s seen with
+    // other builds beside it) is not what this measures, the old group's session holding the partitions (~40 s) is
+    assertThat(Duration.ofNanos(effect - started)).isLessThan(Duration.ofSeconds(10));
 
     startLoad();
     Thread.sleep(3_000);
