@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * is not here but on the process's management port ({@code ManagementVerticle}). Owns its
  * database pool; writes task events to the outbox, never to a broker (it only asks the broker whether it is up).
  *
+ * <p>Sessions: a sign-in opens a session and answers a short access token naming it ({@code sid}) with a rotated
+ * refresh token ({@link SessionHandlers}); {@link CurrentUser} checks on every request that the session still exists,
+ * and revocations go out on {@code sessions.revoked} so the bridge closes their sockets. The account's own changes,
+ * deletion included (with {@code taskflow.account.deleted} in the outbox), are {@link ProfileHandlers}.
+ *
  * <p>Hardening: login and registration go through the process's {@link AuthLimits} (per e-mail, per client address,
  * and the bounded hashing queue); a database outage is a 503 logged once per instance ({@link DatabaseOutage});
  * connections have an idle timeout and a header timeout ({@link HeaderTimeout}).
