@@ -167,6 +167,25 @@ class SessionsWebUiTest {
   }
 
   @Test
+  @DisplayName("a request answered 401 for an expired token renews it and is sent again, once, without the user noticing")
+  void renewsOnUnauthorized() throws Exception {
+    register(laptop);
+    String expired = token(laptop);
+    Thread.sleep((TTL_SECONDS + 6) * 1000L); // past its expiry and the server's leeway
+    // the page believes in the old token (as a tab whose timers were held back would): no timer renews it first
+    laptop.js("const s = JSON.parse(localStorage.getItem('taskflow.session'));"
+      + " s.token = arguments[0]; s.expiresAt = new Date(Date.now() + 3600000).toISOString(); s.issuedAt = Date.now();"
+      + " localStorage.setItem('taskflow.session', JSON.stringify(s));", expired);
+
+    laptop.find("#quick-title").sendKeys("Sent twice, made once", Keys.ENTER);
+
+    laptop.waitUntil("the task in the list", "return Array.from(document.querySelectorAll('#task-list .task-title'))"
+      + ".filter(t => t.textContent === 'Sent twice, made once').length === 1");
+    assertThat(token(laptop)).isNotEqualTo(expired);
+    assertThat(laptop.js("return document.getElementById('shell').hidden")).isEqualTo(false);
+  }
+
+  @Test
   @DisplayName("log out everywhere signs out the other device; its draft is back after it signs in again")
   void logOutEverywhere() {
     String email = register(laptop);
