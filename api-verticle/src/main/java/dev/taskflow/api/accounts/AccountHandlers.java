@@ -16,9 +16,9 @@ import static dev.taskflow.api.http.Responses.json;
 import static dev.taskflow.api.http.Responses.respond;
 
 /**
- * {@code /auth/register}, {@code /auth/login} and {@code /me}. A sign-in opens a session ({@link SessionHandlers}). Register and login are throttled per client address,
- * login also per e-mail, and both wait for a place in the hashing queue ({@link AuthLimits}); every refusal is a 429
- * with {@code Retry-After}, decided before any hashing.
+ * {@code /auth/register}, {@code /auth/login} and {@code /me}. A sign-in opens a session ({@link SessionHandlers}).
+ * Register and login are throttled per client address, login also per e-mail, and both wait for a place in the hashing
+ * queue ({@link AuthLimits}); every refusal is a 429 with {@code Retry-After}, decided before any hashing.
  */
 public final class AccountHandlers {
 

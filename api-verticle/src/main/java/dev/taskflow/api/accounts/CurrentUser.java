@@ -18,8 +18,9 @@ import java.util.UUID;
  * tokens the id is the subject, the account must still exist, and the session the token's {@code sid} claim names
  * must still be signed in: both are checked on every request (one query of two primary-key lookups, no cache, so it
  * holds across processes), so the token of a deleted account or of a revoked session stops working at once. A token
- * without {@code sid} (issued before sessions existed) is taken until its expiry. With an external issuer the account is created on first sight,
- * and the ids seen are remembered (bounded), so that costs one query per user per verticle, not one per request.
+ * without {@code sid} (issued before sessions existed) is taken until its expiry. With an external issuer the account
+ * is created on first sight (its tokens' {@code sid}, if any, is the issuer's and not checked), and the ids seen are
+ * remembered (bounded), so that costs one query per user per verticle, not one per request.
  */
 public final class CurrentUser implements Handler<RoutingContext> {
 
@@ -59,9 +60,9 @@ public final class CurrentUser implements Handler<RoutingContext> {
 
   /** The {@code sid} claim of a verified token, or null when it has none (or not a uuid). */
   public static UUID sessionOf(User user) {
-    String sid = user == null ? null : user.principal().getString("sid");
+    Object sid = user == null ? null : user.principal().getValue("sid");
     try {
-      return sid == null ? null : UUID.fromString(sid);
+      return sid instanceof String text ? UUID.fromString(text) : null;
     } catch (IllegalArgumentException e) {
       return null;
     }

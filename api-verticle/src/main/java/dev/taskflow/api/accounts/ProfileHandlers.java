@@ -48,7 +48,7 @@ public final class ProfileHandlers {
     this.outbox = outbox;
   }
 
-  /** {@code PATCH /me}: {@code displayName}, {@code email} (needs {@code currentPassword}); 409 if the e-mail is taken. */
+  /** {@code PATCH /me}: {@code displayName}, {@code email} (needs {@code currentPassword}); 409 when it is taken. */
   public void updateMe(RoutingContext ctx) {
     JsonObject body = body(ctx);
     UUID userId = CurrentUser.id(ctx);
