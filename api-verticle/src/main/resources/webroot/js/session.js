@@ -75,6 +75,8 @@ async function renewNow(stale) {
     response = await fetch('/api/v1/auth/refresh', {
       method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{}',
       credentials: 'same-origin',
+      // the other tabs wait on the lock meanwhile: never for ever
+      signal: AbortSignal.timeout ? AbortSignal.timeout(15_000) : undefined,
     });
   } catch (e) {
     throw new Error('The server cannot be reached.');

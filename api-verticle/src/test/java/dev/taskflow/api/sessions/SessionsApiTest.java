@@ -173,6 +173,9 @@ class SessionsApiTest {
     assertThat(items.stream().map(JsonObject.class::cast).map(s -> s.getString("label"))).allMatch(l -> !l.isBlank());
     assertThat(call(HttpMethod.GET, "/api/v1/auth/sessions", bob.token()).bodyAsJsonObject().getJsonArray("items"))
       .as("bob's list").hasSize(1);
+    assertProblem(call(HttpMethod.GET, "/api/v1/auth/sessions", null), 401, "");
+    assertProblem(call(HttpMethod.GET, "/api/v1/auth/sessions", "not.a.token"), 401, "");
+    assertProblem(call(HttpMethod.POST, "/api/v1/auth/logout", null), 401, "");
   }
 
   @Test
