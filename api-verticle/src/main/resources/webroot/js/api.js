@@ -9,22 +9,53 @@ export class ApiError extends Error {
   }
 }
 
-/** Called when the server says the token is no longer good (401). */
+/** Called when the server says the token is no longer good (401) and it could not be renewed. */
 let onUnauthorized = () => {};
 export function whenUnauthorized(handler) {
   onUnauthorized = handler;
 }
 
 /**
- * One request. Resolves with {status, body, etag}; rejects with an ApiError whose message is the problem's detail (or
+ * One request; on a 401 the token is renewed (session.renew) and the request sent once more. Resolves with {status, body, etag}; rejects with an ApiError whose message is the problem's detail (or
  * a sentence about the network when there was no answer).
  */
-export async function call(method, path, { body, headers = {}, auth = true, contentType = 'application/json' } = {}) {
+export async function call(method, path, options = {}) {
+  try {
+    return await attempt(method, path, options);
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401 || options.auth === false) {
+      throw e;
+    }
+    // the access token ran out (or its session ended): renew it once and try again
+    let renewed = null;
+    try {
+      renewed = await session.renew(e.token);
+    } catch (unreachable) {
+      throw e;
+    }
+    if (!renewed) {
+      onUnauthorized(e.message);
+      throw e;
+    }
+    try {
+      return await attempt(method, path, options);
+    } catch (again) {
+      if (again instanceof ApiError && again.status === 401) {
+        onUnauthorized(again.message);
+      }
+      throw again;
+    }
+  }
+}
+
+async function attempt(method, path, { body, headers = {}, auth = true, contentType = 'application/json' } = {}) {
   const init = { method, headers: { Accept: 'application/json', ...headers } };
+  let token = null;
   if (auth) {
     const current = session.current();
     if (current) {
-      init.headers.Authorization = 'Bearer ' + current.token;
+      token = current.token;
+      init.headers.Authorization = 'Bearer ' + token;
     }
   }
   if (body !== undefined) {
@@ -48,10 +79,9 @@ export async function call(method, path, { body, headers = {}, auth = true, cont
   }
   if (!response.ok) {
     const detail = (data && (data.detail || data.title)) || `The server answered ${response.status}.`;
-    if (response.status === 401 && auth) {
-      onUnauthorized(detail);
-    }
-    throw new ApiError(response.status, detail, data);
+    const error = new ApiError(response.status, detail, data);
+    error.token = token;
+    throw error;
   }
   return { status: response.status, body: data, etag: response.headers.get('ETag') };
 }

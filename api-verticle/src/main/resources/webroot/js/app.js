@@ -11,6 +11,8 @@ import { History } from './views/history.js';
 import * as toasts from './views/toasts.js';
 import * as dialogs from './views/dialogs.js';
 import { showAuth, wireAuth } from './views/auth.js';
+import { Account } from './views/account.js';
+import * as drafts from './drafts.js';
 
 const LIVE_TEXT = { live: 'Live', connecting: 'Connecting…', offline: 'Offline' };
 
@@ -25,11 +27,15 @@ const state = {
   timers: [],
   pending: new Set(),
   logoutReason: '',
+  // this tab's own "Log out": what the editor held is not kept for the next sign-in
+  loggingOut: false,
+  renewTimer: null,
 };
 
 let list;
 let editor;
 let history;
+let account;
 
 function boot() {
   wireAuth();
@@ -42,6 +48,7 @@ function boot() {
   });
   editor = new Editor({ onSaved: task => applySnapshot(task) });
   history = new History();
+  account = new Account({ signOut: reason => endSession(reason) });
   dialogs.wire($('#confirm'));
   wireShell();
   api.whenUnauthorized(() => expire());
@@ -49,8 +56,18 @@ function boot() {
   const current = session.valid();
   if (current) {
     start(current);
+  } else if (session.current()) {
+    // the access token ran out while no tab was open: the refresh cookie may still be good
+    session.renew().then(renewed => {
+      if (!renewed) {
+        session.clear();
+        showAuth('Your session has ended. Log in again.');
+      } else if (!state.user) {
+        start(renewed);
+      }
+    }, () => showAuth('The server cannot be reached. Check your connection and try again.'));
   } else {
-    showAuth(session.current() ? 'Your session has expired. Log in again.' : '');
+    showAuth('');
   }
 }
 
@@ -70,27 +87,61 @@ function onSessionChange(current) {
       stop();
     }
     start(current);
-  } else if (state.live) {
-    // a fresh token from a login in another tab
-    state.live.retryNow();
+  } else {
+    // a renewed token (this tab or another), or a login in another tab
+    scheduleRenewal(current);
+    if (state.live) {
+      state.live.retryNow();
+    }
   }
 }
 
+/** The session could not be renewed: signed out elsewhere, revoked, or too long unused. */
 function expire() {
+  endSession('Your session has ended. Log in again.');
+}
+
+function endSession(reason) {
   if (!state.user) {
     return;
   }
-  state.logoutReason = 'Your session has expired. Log in again.';
+  state.logoutReason = reason;
   session.clear();
 }
 
-/** The bridge refused the token: expired, or this account is gone. */
+/** Renews the access token a little before it runs out, so nobody is signed out while working. */
+function scheduleRenewal(current) {
+  clearTimeout(state.renewTimer);
+  const wait = Math.max(0, session.renewAt(current) - Date.now());
+  state.renewTimer = setTimeout(() => {
+    session.renew().then(renewed => {
+      if (!renewed) {
+        expire();
+      }
+    }, () => {
+      // the server cannot be reached: try again soon, and on the next request
+      state.renewTimer = setTimeout(() => scheduleRenewal(session.current() || current), 5_000);
+    });
+  }, wait);
+}
+
+/** The bridge refused the token: expired (renew it), revoked, or this account is gone. */
 function checkSession() {
-  if (!session.valid()) {
+  const kept = session.current();
+  if (!kept) {
     expire();
     return;
   }
-  api.get('/me').catch(() => {});
+  session.renew(session.valid() ? null : kept.token).then(renewed => {
+    if (!renewed) {
+      expire();
+    } else if (!session.valid()) {
+      expire();
+    } else {
+      // a valid token the bridge refused: ask the API, whose 401 renews once and then signs out
+      api.get('/me').catch(() => {});
+    }
+  }, () => {});
 }
 
 function start(current) {
@@ -127,12 +178,8 @@ function start(current) {
     }
   }, 2500));
   state.timers.push(setInterval(() => render(), 30_000));
-  // tokens are not renewed: say so before this one runs out, rather than surprise someone mid-edit
-  const warnIn = Date.parse(current.expiresAt) - Date.now() - 5 * 60_000;
-  if (warnIn > 0) {
-    state.timers.push(setTimeout(() => toasts.notice('Your session ends in 5 minutes',
-      'Save what you are editing: after that, Taskflow asks you to log in again.'), warnIn));
-  }
+  scheduleRenewal(current);
+  restoreDraft(current.user.id);
   state.timers.push(setInterval(() => {
     if (state.live && state.live.state === 'live') {
       state.sync.catchUp().catch(() => {});
@@ -142,7 +189,31 @@ function start(current) {
   $('#quick-title').focus();
 }
 
+/** After a sign-in, what the editor held when the previous session ended, back in the editor. */
+async function restoreDraft(userId) {
+  const draft = drafts.take(userId);
+  if (!draft) {
+    return;
+  }
+  try {
+    if (draft.taskId) {
+      editor.openEdit(await api.get(`/tasks/${draft.taskId}`));
+    } else {
+      editor.openNew();
+    }
+    drafts.restore(draft, editor.form);
+    toasts.notice('Your draft is back', 'What you were typing when the session ended was kept.');
+  } catch (e) {
+    toasts.error(`Your draft could not be restored: ${e.message}`);
+  }
+}
+
 function stop() {
+  clearTimeout(state.renewTimer);
+  if (editor.dialog.open && !state.loggingOut) {
+    drafts.keep(state.user.id, editor.task ? editor.task.id : null, editor.form);
+  }
+  state.loggingOut = false;
   state.timers.forEach(id => {
     clearTimeout(id);
     clearInterval(id);
@@ -167,6 +238,10 @@ function stop() {
 // ---- live ----
 
 function onEvent(event) {
+  if (event.type === 'taskflow.account.deleted') {
+    endSession('This account was deleted.');
+    return;
+  }
   if (event.type === REMINDER) {
     toasts.reminder(event, 'live', openById);
   }
@@ -430,10 +505,17 @@ function wireShell() {
       load(false).catch(() => {});
     }, 250);
   });
-  $('#logout').addEventListener('click', () => {
+  $('#logout').addEventListener('click', async () => {
     state.logoutReason = '';
+    state.loggingOut = true;
+    try {
+      await api.post('/auth/logout');
+    } catch (e) {
+      // signed out on the server already, or unreachable: this browser forgets the session either way
+    }
     session.clear();
   });
+  $('#who').addEventListener('click', () => account.open(state.user));
   $('#live-reconnect').addEventListener('click', () => state.live && state.live.retryNow());
   // "/" searches, "n" adds, when not typing somewhere
   document.addEventListener('keydown', event => {

@@ -1,9 +1,15 @@
 // The login, kept in localStorage so every tab of this browser shares it; other tabs hear of changes by 'storage'.
+//
+// What is kept here is the short-lived access token only. The refresh token lives in an HttpOnly, SameSite=Strict
+// cookie scoped to /api/v1/auth, which no script of this page can read (so an injected script cannot carry it off)
+// and no other site can send; renew() trades it for a fresh access token (and the server rotates the cookie). Tabs
+// renew one at a time (a Web Lock): the cookie is shared, and a refresh token presented twice ends the session.
 
 const KEY = 'taskflow.session';
+const LOCK = 'taskflow.renew';
 const listeners = new Set();
 
-/** {token, expiresAt, user: {id, email, displayName}} or null. */
+/** {token, expiresAt, issuedAt, sessionId, user: {id, email, displayName}} or null. */
 export function current() {
   try {
     const session = JSON.parse(localStorage.getItem(KEY));
@@ -13,10 +19,22 @@ export function current() {
   }
 }
 
-/** A session that has not expired (a minute of slack for clocks), or null. */
+/** A session whose access token has not expired (a couple of seconds of slack), or null. */
 export function valid() {
   const session = current();
-  return session && Date.parse(session.expiresAt) - 60_000 > Date.now() ? session : null;
+  return session && Date.parse(session.expiresAt) - 2_000 > Date.now() ? session : null;
+}
+
+/** When to renew this session's token: a quarter of its life before it ends, at most a minute before. */
+export function renewAt(session) {
+  const expires = Date.parse(session.expiresAt);
+  const life = expires - (session.issuedAt || Date.now());
+  return expires - Math.min(60_000, Math.max(1_000, life / 4));
+}
+
+/** Keeps what a sign-in or a renewal answered ({token, expiresAt, sessionId}) with the user. */
+export function signedIn(answer, user) {
+  save({ token: answer.token, expiresAt: answer.expiresAt, sessionId: answer.sessionId, issuedAt: Date.now(), user });
 }
 
 export function save(session) {
@@ -29,7 +47,52 @@ export function clear() {
   listeners.forEach(listener => listener(null));
 }
 
-/** Called with the new session (or null) when this tab or another one logs in or out. */
+/**
+ * A fresh access token from the refresh cookie. `stale` is the token the caller found wanting (null: whatever is
+ * kept now): when another tab renewed meanwhile, its token is taken instead of renewing again. Resolves with the
+ * session, or null when the server refused (signed out elsewhere, expired, revoked: sign in again). Rejects only
+ * when the server cannot be reached, so a network blip does not sign anyone out.
+ */
+export function renew(stale = null) {
+  const run = () => renewNow(stale);
+  return navigator.locks ? navigator.locks.request(LOCK, run) : run();
+}
+
+async function renewNow(stale) {
+  const kept = current();
+  if (!kept) {
+    return null;
+  }
+  const staleToken = stale || kept.token;
+  if (kept.token !== staleToken && valid()) {
+    return kept; // another tab renewed it while this one waited for the lock
+  }
+  if (kept.token === staleToken && stale === null && Date.now() < renewAt(kept) && valid()) {
+    return kept; // still fresh: a timer in another tab ran first
+  }
+  let response;
+  try {
+    response = await fetch('/api/v1/auth/refresh', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{}',
+      credentials: 'same-origin',
+      // the other tabs wait on the lock meanwhile: never for ever
+      signal: AbortSignal.timeout ? AbortSignal.timeout(15_000) : undefined,
+    });
+  } catch (e) {
+    throw new Error('The server cannot be reached.');
+  }
+  if (response.status >= 500) {
+    throw new Error(`The server answered ${response.status}.`);
+  }
+  if (!response.ok) {
+    return null;
+  }
+  const answer = await response.json();
+  signedIn(answer, kept.user);
+  return current();
+}
+
+/** Called with the new session (or null) when this tab or another one logs in, renews or logs out. */
 export function onChange(listener) {
   listeners.add(listener);
 }

@@ -4,6 +4,10 @@ import dev.taskflow.api.accounts.AccountHandlers;
 import dev.taskflow.api.accounts.AccountRepository;
 import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.api.accounts.PasswordHasher;
+import dev.taskflow.api.accounts.ProfileHandlers;
+import dev.taskflow.api.sessions.SessionHandlers;
+import dev.taskflow.api.sessions.SessionRepository;
+import dev.taskflow.api.sessions.SessionSettings;
 import dev.taskflow.api.history.HistoryHandlers;
 import dev.taskflow.api.http.DatabaseOutage;
 import dev.taskflow.api.http.HeaderTimeout;
@@ -55,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * {@code /health/ready} (database, broker, and cluster membership when clustered; {@link Readiness}). {@code /metrics}
  * is not here but on the process's management port ({@code ManagementVerticle}). Owns its
  * database pool; writes task events to the outbox, never to a broker (it only asks the broker whether it is up).
+ *
+ * <p>Sessions: a sign-in opens a session and answers a short access token naming it ({@code sid}) with a rotated
+ * refresh token ({@link SessionHandlers}); {@link CurrentUser} checks on every request that the session still exists,
+ * and revocations go out on {@code sessions.revoked} so the bridge closes their sockets. The account's own changes,
+ * deletion included (with {@code taskflow.account.deleted} in the outbox), are {@link ProfileHandlers}.
  *
  * <p>Hardening: login and registration go through the process's {@link AuthLimits} (per e-mail, per client address,
  * and the bounded hashing queue); a database outage is a 503 logged once per instance ({@link DatabaseOutage});
@@ -120,12 +129,16 @@ public final class ApiVerticle extends VerticleBase {
     AccountRepository accountRepository = new AccountRepository(pool);
     AuthLimits limits = AuthLimits.shared(vertx, AuthLimitSettings.from(config()));
     passwords = new PasswordHasher(vertx, config(), limits);
+    SessionRepository sessionRepository = new SessionRepository(pool, SessionSettings.from(config()));
+    SessionHandlers sessions = new SessionHandlers(sessionRepository, tokens, vertx.eventBus());
     AccountHandlers accounts = new AccountHandlers(accountRepository, passwords, tokens, limits,
-      settings.clientAddress());
+      settings.clientAddress(), sessions);
+    ProfileHandlers profile = new ProfileHandlers(accountRepository, passwords, tokens, limits, sessions,
+      new OutboxWriter("api"));
     ServiceCalls calls = new ServiceCalls(vertx.eventBus());
     RecurrenceHandlers recurrence = new RecurrenceHandlers(calls);
     TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")), recurrence);
-    CurrentUser currentUser = new CurrentUser(accountRepository, tokens);
+    CurrentUser currentUser = new CurrentUser(accountRepository, sessionRepository, tokens);
     Problems problems = new Problems(outage);
 
     RouterBuilder api = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
@@ -134,6 +147,14 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("register").addHandler(accounts::register);
     api.getRoute("login").addHandler(accounts::login);
     api.getRoute("getMe").addHandler(currentUser).addHandler(accounts::me);
+    api.getRoute("refresh").addHandler(sessions::refresh);
+    api.getRoute("listSessions").addHandler(currentUser).addHandler(sessions::listSessions);
+    api.getRoute("deleteSession").addHandler(currentUser).addHandler(sessions::deleteSession);
+    api.getRoute("logout").addHandler(currentUser).addHandler(sessions::logout);
+    api.getRoute("logoutAll").addHandler(currentUser).addHandler(sessions::logoutAll);
+    api.getRoute("updateMe").addHandler(currentUser).addHandler(profile::updateMe);
+    api.getRoute("changePassword").addHandler(currentUser).addHandler(profile::changePassword);
+    api.getRoute("deleteMe").addHandler(currentUser).addHandler(profile::deleteMe);
     api.getRoute("createTask").addHandler(currentUser).addHandler(tasks::createTask);
     api.getRoute("listTasks").setDoValidation(false).addHandler(currentUser).addHandler(tasks::listTasks);
     api.getRoute("getTask").addHandler(currentUser).addHandler(tasks::getTask);

@@ -1,4 +1,5 @@
-// Log in and create an account. A new login goes to localStorage, where every tab of this browser finds it.
+// Log in and create an account. A new login goes to localStorage, where every tab of this browser finds it; its
+// refresh token goes only into the server's HttpOnly cookie (refreshTokenIn: 'cookie'), see session.js.
 import * as api from '../api.js';
 import { $ } from '../dom.js';
 import * as session from '../session.js';
@@ -14,9 +15,9 @@ export function wireAuth() {
       if (!email || !password) {
         throw new Error('Enter your e-mail and password.');
       }
-      const { token, expiresAt } = await api.post('/auth/login', { email, password }, { auth: false });
-      const user = await api.get('/me', { headers: { Authorization: 'Bearer ' + token }, auth: false });
-      session.save({ token, expiresAt, user });
+      const answer = await api.post('/auth/login', { email, password, refreshTokenIn: 'cookie' }, { auth: false });
+      const user = await api.get('/me', { headers: { Authorization: 'Bearer ' + answer.token }, auth: false });
+      session.signedIn(answer, user);
     });
   });
   $('#register-form').addEventListener('submit', event => {
@@ -31,12 +32,12 @@ export function wireAuth() {
       if (password.length < 8) {
         throw new Error('The password needs at least 8 characters.');
       }
-      const body = { email, password };
+      const body = { email, password, refreshTokenIn: 'cookie' };
       if (displayName) {
         body.displayName = displayName;
       }
-      const { token, expiresAt, user } = await api.post('/auth/register', body, { auth: false });
-      session.save({ token, expiresAt, user });
+      const answer = await api.post('/auth/register', body, { auth: false });
+      session.signedIn(answer, answer.user);
     });
   });
 }

@@ -62,6 +62,13 @@ class NoServerErrorTest {
       new Endpoint(HttpMethod.GET, taskPath),
       new Endpoint(HttpMethod.DELETE, "/api/v1/tasks/" + java.util.UUID.randomUUID()),
       new Endpoint(HttpMethod.GET, "/api/v1/me"),
+      // not logout or logout-all, which would end the session the other requests use
+      new Endpoint(HttpMethod.POST, "/api/v1/auth/refresh"),
+      new Endpoint(HttpMethod.GET, "/api/v1/auth/sessions"),
+      new Endpoint(HttpMethod.DELETE, "/api/v1/auth/sessions/" + java.util.UUID.randomUUID()),
+      new Endpoint(HttpMethod.PATCH, "/api/v1/me"),
+      new Endpoint(HttpMethod.POST, "/api/v1/me/password"),
+      new Endpoint(HttpMethod.DELETE, "/api/v1/me"),
       new Endpoint(HttpMethod.PUT, taskPath + "/due"),
       new Endpoint(HttpMethod.POST, taskPath + "/reminders"),
       new Endpoint(HttpMethod.GET, taskPath + "/reminders"),
@@ -94,7 +101,11 @@ class NoServerErrorTest {
       "{\"duration\":\"P0D\"}", "{\"url\":\"http://[::1\"}", "{\"url\":\"http://%zz/\"}",
       "{\"url\":\"https://example.com\",\"events\":[1]}", "{\"url\":\"https://example.com\",\"events\":[null]}",
       "{\"title\":\"x\",\"dueAt\":\"2030-01-01T00:00:00Z\",\"reminders\":[{}]}",
-      "{\"title\":\"x\",\"reminders\":[null]}", "{\"title\":\"x\",\"reminders\":[{\"offset\":\"-PT1M\"}]}"));
+      "{\"title\":\"x\",\"reminders\":[null]}", "{\"title\":\"x\",\"reminders\":[{\"offset\":\"-PT1M\"}]}",
+      "{\"refreshToken\":\"\"}", "{\"refreshToken\":\"" + "A".repeat(300) + "\"}", "{\"refreshToken\":null}",
+      "{\"displayName\":\"\\u0000\"}", "{\"email\":\"x@y.z\",\"currentPassword\":\"\"}",
+      "{\"currentPassword\":\"wrong pw\",\"newPassword\":\"" + "n".repeat(300) + "\"}", "{\"password\":7}",
+      "{\"password\":\"wrong password\"}"));
     bodies.add("[".repeat(5000) + "]".repeat(5000));
     bodies.add("{\"a\":".repeat(3000) + "1" + "}".repeat(3000));
     return bodies;

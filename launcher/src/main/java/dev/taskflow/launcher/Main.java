@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * its own code: 3 when another Taskflow runs on the data directory, 4 when a port is in use; 2 is a bad argument, 1
  * any other failure.
  * {@code replay-audit} rebuilds the audit log from the topics instead; {@code redrive-dlq} puts dead letters back on
- * their topics.
+ * their topics; {@code reset-password} sets a user's password and ends their sessions ({@link PasswordReset}).
  */
 public final class Main {
 
@@ -92,7 +92,7 @@ public final class Main {
     }
     List<String> names = !options.command().equals("run") ? List.of()
       : Verticles.ordered(options.verticles().isEmpty() ? Verticles.present() : options.verticles());
-    Services services = Services.start(config, names);
+    Services services = Services.start(config, names, !options.command().equals("reset-password"));
     Shutdown shutdown = new Shutdown(services);
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "taskflow-shutdown"));
     Vertx vertx;
@@ -113,6 +113,10 @@ public final class Main {
     }
     if (options.command().equals("redrive-dlq")) {
       redriveDeadLetters(config, options);
+      return;
+    }
+    if (options.command().equals("reset-password")) {
+      resetPassword(vertx, config, options);
       return;
     }
 
@@ -208,6 +212,27 @@ public final class Main {
     System.exit(0);
   }
 
+  /** {@code reset-password}: prints what it did and exits (1 when there is no such local account). */
+  private static void resetPassword(Vertx vertx, JsonObject config, Options options) throws Exception {
+    String password = options.generate() ? PasswordReset.generate() : PasswordReset.read(System.in);
+    Pool pool = Database.pool(vertx, DatabaseSettings.from(config));
+    try {
+      PasswordReset.Result result = PasswordReset.reset(vertx, pool, config, options.email(), password)
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      System.out.printf("reset-password: the password of %s (user %s) is reset; %d session%s ended%n",
+        options.email(), result.userId(), result.sessionsEnded(), result.sessionsEnded() == 1 ? "" : "s");
+      if (options.generate()) {
+        System.out.println("New password: " + password);
+      }
+      System.exit(0);
+    } catch (java.util.concurrent.ExecutionException e) {
+      System.err.println("reset-password: " + e.getCause().getMessage());
+      System.exit(1);
+    } finally {
+      pool.close();
+    }
+  }
+
   /**
    * The embedded PostgreSQL and Kafka of the laptop run, each started only when no external one is configured, and
    * the {@link DataDirectoryLock} that makes this process their only owner.
@@ -219,9 +244,10 @@ public final class Main {
      * Taskflow runs on it), then a PostgreSQL left running by one that was killed is stopped, then the ports of this
      * process ({@link Ports}) are checked, and only then the database and the broker start.
      */
-    static Services start(JsonObject config, List<String> verticles) {
+    static Services start(JsonObject config, List<String> verticles, boolean broker) {
       boolean embeddedPostgres = DatabaseSettings.from(config).embedded();
-      boolean embeddedKafka = Transports.KAFKA.equals(Transports.kind(config)) && KafkaSettings.from(config).embedded();
+      boolean embeddedKafka = broker && Transports.KAFKA.equals(Transports.kind(config))
+        && KafkaSettings.from(config).embedded();
       Path dataDir = Path.of(config.getString("data.dir"));
       Path postgresDir = dataDir.resolve("postgres");
       DataDirectoryLock lock = embeddedPostgres || embeddedKafka ? DataDirectoryLock.acquire(dataDir) : null;
@@ -291,16 +317,20 @@ public final class Main {
   }
 
   record Options(String command, String configFile, List<String> verticles, boolean cluster, boolean help,
-                 List<String> topics, String group, boolean dryRun) {
+                 List<String> topics, String group, boolean dryRun, String email, boolean generate) {
 
     static final String USAGE = """
       Usage: java -jar taskflow.jar [run] [--conf FILE] [--verticles NAME,...] [--cluster]
              java -jar taskflow.jar replay-audit [--conf FILE]
              java -jar taskflow.jar redrive-dlq [--conf FILE] [--topic NAME] [--group NAME] [--dry-run]
+             java -jar taskflow.jar reset-password --email ADDRESS [--generate] [--conf FILE]
         run                 (the default) start the verticles and serve
         replay-audit        rebuild event_log from the Kafka topics' earliest offsets, then exit
         redrive-dlq         put dead letters back on their topic (task-events, reminders, or --topic), only those
                             consumer group --group gave up on if given; --dry-run only counts; then exit
+        reset-password      set the password of the account with --email, read from standard input (or made up
+                            and printed with --generate), and end all its sessions; then exit. On the embedded
+                            database, stop the server first (the data directory is locked)
         --conf FILE         a JSON or YAML configuration file (also TASKFLOW_CONFIG)
         --verticles LIST    the verticles to run in this process, comma-separated: %s (default: all present)
         --cluster           join the other processes on the clustered event bus (also TASKFLOW_CLUSTER_ENABLED)
@@ -316,6 +346,8 @@ public final class Main {
       List<String> topics = new ArrayList<>();
       String group = null;
       boolean dryRun = false;
+      String email = null;
+      boolean generate = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         switch (arg) {
@@ -327,7 +359,9 @@ public final class Main {
           case "--topic" -> topics.add(topic(value(args, ++i, arg)));
           case "--group" -> group = value(args, ++i, arg);
           case "--dry-run" -> dryRun = true;
-          case "run", "replay-audit", "redrive-dlq" -> command = arg;
+          case "--email" -> email = value(args, ++i, arg);
+          case "--generate" -> generate = true;
+          case "run", "replay-audit", "redrive-dlq", "reset-password" -> command = arg;
           default -> throw new IllegalArgumentException("Unknown argument: " + arg);
         }
       }
@@ -339,7 +373,13 @@ public final class Main {
       if ((!topics.isEmpty() || group != null || dryRun) && !command.equals("redrive-dlq")) {
         throw new IllegalArgumentException("--topic, --group and --dry-run go with redrive-dlq");
       }
-      return new Options(command, conf, verticles, cluster, help, topics, group, dryRun);
+      if (command.equals("reset-password") && email == null && !help) {
+        throw new IllegalArgumentException("reset-password needs --email ADDRESS");
+      }
+      if (!command.equals("reset-password") && (email != null || generate)) {
+        throw new IllegalArgumentException("--email and --generate go with reset-password");
+      }
+      return new Options(command, conf, verticles, cluster, help, topics, group, dryRun, email, generate);
     }
 
     private static String topic(String name) {

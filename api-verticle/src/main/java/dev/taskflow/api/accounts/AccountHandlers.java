@@ -3,12 +3,12 @@ package dev.taskflow.api.accounts;
 import dev.taskflow.api.http.Problem;
 import dev.taskflow.api.limits.AuthLimits;
 import dev.taskflow.api.limits.ClientAddress;
+import dev.taskflow.api.sessions.SessionHandlers;
 import dev.taskflow.core.auth.TokenAuth;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.time.Instant;
 import java.util.Locale;
 
 import static dev.taskflow.api.http.Responses.body;
@@ -16,9 +16,9 @@ import static dev.taskflow.api.http.Responses.json;
 import static dev.taskflow.api.http.Responses.respond;
 
 /**
- * {@code /auth/register}, {@code /auth/login} and {@code /me}. Register and login are throttled per client address,
- * login also per e-mail, and both wait for a place in the hashing queue ({@link AuthLimits}); every refusal is a 429
- * with {@code Retry-After}, decided before any hashing.
+ * {@code /auth/register}, {@code /auth/login} and {@code /me}. A sign-in opens a session ({@link SessionHandlers}).
+ * Register and login are throttled per client address, login also per e-mail, and both wait for a place in the hashing
+ * queue ({@link AuthLimits}); every refusal is a 429 with {@code Retry-After}, decided before any hashing.
  */
 public final class AccountHandlers {
 
@@ -27,9 +27,11 @@ public final class AccountHandlers {
   private final TokenAuth tokens;
   private final AuthLimits limits;
   private final ClientAddress clients;
+  private final SessionHandlers sessions;
 
   public AccountHandlers(AccountRepository accounts, PasswordHasher passwords, TokenAuth tokens, AuthLimits limits,
-                         ClientAddress clients) {
+                         ClientAddress clients, SessionHandlers sessions) {
+    this.sessions = sessions;
     this.accounts = accounts;
     this.passwords = passwords;
     this.tokens = tokens;
@@ -57,10 +59,8 @@ public final class AccountHandlers {
       .recover(e -> Future.failedFuture(e instanceof AccountRepository.EmailTaken
         ? Problem.conflict("An account with the e-mail " + email.toLowerCase(Locale.ROOT) + " exists already.")
         : e))
-      .compose(account -> json(ctx, 201, new JsonObject()
-        .put("user", account.toJson())
-        .put("token", tokens.sign(account.id().toString(), new JsonObject()))
-        .put("expiresAt", expiresAt()))));
+      .compose(account -> sessions.signIn(ctx, account.id(), inCookie(body))
+        .compose(signedIn -> json(ctx, 201, signedIn.put("user", account.toJson())))));
   }
 
   public void login(RoutingContext ctx) {
@@ -85,9 +85,8 @@ public final class AccountHandlers {
           limits.loginSucceeded(key);
           return found.orElseThrow().account();
         }))
-      .compose(account -> json(ctx, 200, new JsonObject()
-        .put("token", tokens.sign(account.id().toString(), new JsonObject()))
-        .put("expiresAt", expiresAt()))));
+      .compose(account -> sessions.signIn(ctx, account.id(), inCookie(body))
+        .compose(signedIn -> json(ctx, 200, signedIn))));
   }
 
   public void me(RoutingContext ctx) {
@@ -103,7 +102,8 @@ public final class AccountHandlers {
         "Accounts are managed by the external token issuer " + tokens.settings().issuer() + "."));
   }
 
-  private String expiresAt() {
-    return Instant.now().plusSeconds(tokens.settings().ttlSeconds()).toString();
+  /** Whether the client asked for its refresh token in the HttpOnly cookie rather than the body (the web UI does). */
+  private static boolean inCookie(JsonObject body) {
+    return "cookie".equals(body.getString("refreshTokenIn"));
   }
 }

@@ -1,11 +1,15 @@
 package dev.taskflow.api.accounts;
 
+import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.core.outbox.OutboxWriter;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,6 +29,30 @@ public final class AccountRepository {
   private static final String BY_ID = """
     SELECT id, email, display_name, created_at FROM users WHERE id = $1
     """;
+
+  private static final String CREDENTIALS_BY_ID = """
+    SELECT id, email, display_name, created_at, password_hash FROM users WHERE id = $1
+    """;
+
+  /** A null parameter keeps the column as it is. */
+  private static final String UPDATE_PROFILE = """
+    UPDATE users SET display_name = coalesce($2, display_name), email = coalesce($3, email) WHERE id = $1
+    RETURNING id, email, display_name, created_at
+    """;
+
+  private static final String UPDATE_PASSWORD = "UPDATE users SET password_hash = $2 WHERE id = $1";
+
+  private static final String PASSWORD_BY_EMAIL = """
+    UPDATE users SET password_hash = $2 WHERE lower(email) = lower($1) AND password_hash IS NOT NULL RETURNING id
+    """;
+
+  /** Events of the user not yet pruned: their snapshots are the user's data, and nobody needs them any more. */
+  private static final String DELETE_OUTBOX = "DELETE FROM outbox WHERE user_id = $1";
+
+  /** Tasks, series, reminders, webhooks (with their deliveries) and sessions go with it (ON DELETE CASCADE). */
+  private static final String DELETE_USER = "DELETE FROM users WHERE id = $1";
+
+  private static final String SESSIONS_OF = "SELECT id FROM sessions WHERE user_id = $1";
 
   private static final String INSERT_EXTERNAL = """
     INSERT INTO users (id, email, display_name, external_subject)
@@ -64,6 +92,52 @@ public final class AccountRepository {
       Row row = rows.iterator().next();
       return Optional.of(new Credentials(Account.from(row), row.getString("password_hash")));
     });
+  }
+
+  public Future<Optional<Credentials>> credentials(UUID id) {
+    return pool.preparedQuery(CREDENTIALS_BY_ID).execute(Tuple.of(id)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new Credentials(Account.from(row), row.getString("password_hash")));
+    });
+  }
+
+  /** Changes the display name and/or the e-mail (null: unchanged); {@link EmailTaken} when the e-mail is someone's. */
+  public Future<Account> updateProfile(UUID id, String displayName, String email) {
+    return pool.preparedQuery(UPDATE_PROFILE).execute(Tuple.of(id, displayName, email))
+      .map(rows -> Account.from(rows.iterator().next()))
+      .recover(e -> Future.failedFuture(isUniqueViolation(e) ? new EmailTaken() : e));
+  }
+
+  public Future<Void> setPassword(UUID id, String passwordHash) {
+    return pool.preparedQuery(UPDATE_PASSWORD).execute(Tuple.of(id, passwordHash)).mapEmpty();
+  }
+
+  /** The operator's reset: the new hash for the local account with this e-mail; empty when there is none. */
+  public Future<Optional<UUID>> setPasswordByEmail(String email, String passwordHash) {
+    return pool.preparedQuery(PASSWORD_BY_EMAIL).execute(Tuple.of(email, passwordHash))
+      .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID("id")));
+  }
+
+  /**
+   * Deletes the account and everything of it in one transaction, with {@code taskflow.account.deleted} in the outbox
+   * (its only event left there), so the other services hear of it once the deletion has committed.
+   *
+   * @return the ids of the sessions that ended with it
+   */
+  public Future<java.util.List<UUID>> delete(UUID id, OutboxWriter outbox) {
+    return pool.withTransaction(tx -> tx.preparedQuery(SESSIONS_OF).execute(Tuple.of(id))
+      .compose(sessions -> tx.preparedQuery(DELETE_OUTBOX).execute(Tuple.of(id))
+        .compose(v -> outbox.append(tx, id, EventTypes.ACCOUNT_DELETED, id.toString(), null,
+          new JsonObject().put("userId", id.toString()).put("deletedAt", Instant.now().toString())))
+        .compose(v -> tx.preparedQuery(DELETE_USER).execute(Tuple.of(id)))
+        .map(v -> {
+          java.util.List<UUID> ids = new java.util.ArrayList<>();
+          sessions.forEach(row -> ids.add(row.getUUID("id")));
+          return ids;
+        })));
   }
 
   public Future<Optional<Account>> findById(UUID id) {

@@ -30,7 +30,10 @@ import java.util.UUID;
  * no publish). A {@code register} frame must carry {@code Authorization: Bearer <jwt>} in its headers, and the address
  * must be the token's own user's; anything else is refused ({@code access_denied} or {@code rejected}; a register
  * whose {@code headers} is not an object gets {@code invalid_headers} first). Deliveries stop when the token that
- * opened them expires: the socket is closed and the client reconnects with a fresh one.
+ * opened them expires: the socket is closed and the client reconnects with a fresh one. When a session is revoked
+ * (logout, log out everywhere, a password change, account deletion; published on {@code sessions.revoked}), every
+ * socket registered with one of its tokens is closed at once, on every API instance, and a register with its tokens
+ * is refused from then on ({@link CurrentUser} checks the session).
  *
  * <p>Limits: one user has at most {@code live.sockets.per.user} bridged sockets on this process (counted over every
  * API verticle instance, in a local shared map) — the register that would open one more is refused with
@@ -50,6 +53,8 @@ public final class LiveBridge {
   /** What is known of one open socket: whose it is once a register was accepted, and when its newest token expires. */
   private static final class SocketState {
     UUID user;
+    /** The sessions of the tokens its registers were accepted with (usually one). */
+    final java.util.Set<UUID> sessions = new java.util.HashSet<>();
     /** Epoch seconds; 0 until a register was accepted. */
     long expiresAt;
   }
@@ -69,6 +74,7 @@ public final class LiveBridge {
 
   public Router router(Vertx vertx) {
     socketsOfUser = vertx.sharedData().getLocalMap(SOCKETS_MAP);
+    vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_REVOKED, message -> closeRevoked(message.body()));
     SockJSBridgeOptions options = new SockJSBridgeOptions()
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("tasks" + USER_ADDRESS))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("notifications" + USER_ADDRESS));
@@ -130,6 +136,10 @@ public final class LiveBridge {
           return false;
         }
         state.expiresAt = Math.max(state.expiresAt, TokenAuth.expiresAt(user));
+        UUID session = CurrentUser.sessionOf(user);
+        if (session != null) {
+          state.sessions.add(session);
+        }
         return true;
       }))
       .recover(e -> {
@@ -186,6 +196,22 @@ public final class LiveBridge {
       return;
     }
     event.complete(true);
+  }
+
+  /** Closes this bridge's sockets of the revoked sessions. */
+  private void closeRevoked(JsonObject revoked) {
+    java.util.Set<UUID> ended = new java.util.HashSet<>();
+    revoked.getJsonArray("sessions", new io.vertx.core.json.JsonArray())
+      .forEach(id -> ended.add(UUID.fromString((String) id)));
+    sockets.entrySet().stream()
+      .filter(entry -> entry.getValue().sessions.stream().anyMatch(ended::contains))
+      .map(Map.Entry::getKey)
+      .toList()
+      .forEach(socket -> {
+        LOG.info("Bridge: socket of user {} closed, its session was revoked", revoked.getString("userId"));
+        explain(socket, "session_revoked", "this session was signed out");
+        socket.close();
+      });
   }
 
   private static boolean mayListen(UUID userId, String address) {

@@ -108,6 +108,25 @@ class ExternalIssuerTest {
     assertThat(response.bodyAsJsonObject().getString("detail")).contains("external token issuer");
   }
 
+  @Test
+  @DisplayName("local sessions and account changes are refused with a reason: the issuer owns them")
+  void noLocalSessions() {
+    String token = token(issuer, "carol-7");
+    assertThat(api.send(HttpMethod.POST, "/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", "abc"))
+      .statusCode()).isEqualTo(403);
+    for (var request : java.util.List.of(
+      new Object[]{HttpMethod.GET, "/api/v1/auth/sessions", null},
+      new Object[]{HttpMethod.POST, "/api/v1/auth/logout-all", null},
+      new Object[]{HttpMethod.PATCH, "/api/v1/me", new JsonObject().put("displayName", "C")},
+      new Object[]{HttpMethod.POST, "/api/v1/me/password", new JsonObject().put("currentPassword", "x")
+        .put("newPassword", "long enough pw")},
+      new Object[]{HttpMethod.DELETE, "/api/v1/me", new JsonObject().put("password", "x")})) {
+      var response = api.send((HttpMethod) request[0], (String) request[1], token, request[2]);
+      assertThat(response.statusCode()).as("%s %s", request[0], request[1]).isEqualTo(403);
+      assertThat(response.bodyAsJsonObject().getString("detail")).contains("external token issuer");
+    }
+  }
+
   private JWTAuth signer(KeyPair pair) {
     String pem = "-----BEGIN PRIVATE KEY-----\n"
       + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";

@@ -262,6 +262,33 @@ class LiveBridgeTest {
     }
   }
 
+  @Test
+  @DisplayName("a socket of a revoked session is closed at once; the same user's other session keeps receiving")
+  void revokedSession() throws Exception {
+    Session carol = api.register();
+    String laptop = loginToken(carol);
+    String tasks = Addresses.tasksOf(carol.userId());
+    try (SockJsClient revoked = new SockJsClient(); SockJsClient kept = new SockJsClient()) {
+      revoked.register(tasks, laptop);
+      kept.register(tasks, carol.token());
+      Thread.sleep(300);
+      assertThat(api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/auth/logout", laptop, null).statusCode())
+        .isEqualTo(204);
+      assertThat(revoked.closed.get(10, TimeUnit.SECONDS)).as("the revoked session's socket is closed").isNotNull();
+      api.vertx.eventBus().publish(tasks, new JsonObject().put("sequence", 3));
+      assertThat(kept.receivedOn(tasks)).hasSize(1);
+    }
+    try (SockJsClient again = new SockJsClient()) {
+      again.register(tasks, laptop);
+      assertRefused(again.next());
+    }
+  }
+
+  private String loginToken(Session user) {
+    return api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/auth/login", null, new JsonObject()
+      .put("email", user.email()).put("password", "correct horse battery staple")).bodyAsJsonObject().getString("token");
+  }
+
   /** A SockJS frame (a JSON array of one string) whose string is {@code size} characters. */
   static String sockJsFrameOf(int size) {
     return "[\"" + "x".repeat(size) + "\"]";

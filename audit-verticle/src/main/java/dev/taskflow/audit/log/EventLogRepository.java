@@ -1,5 +1,6 @@
 package dev.taskflow.audit.log;
 
+import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.event.TaskflowEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -12,8 +13,16 @@ import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.UUID;
 
-/** The {@code event_log} table: appended to by the consumer, read by history queries, never changed. */
+/**
+ * The {@code event_log} table: appended to by the consumer, read by history queries, never changed, with one
+ * exception: {@code taskflow.account.deleted} erases that user's history in the same transaction as it is appended,
+ * keeping only itself (the user id and the time, nothing else of the user), so a deleted account leaves no data
+ * behind. The database permits that delete only to a transaction that names the user ({@code taskflow.erase_user},
+ * migration V9).
+ */
 public final class EventLogRepository {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLogRepository.class);
 
   /** The event comes as text ({@link TaskflowEvent#encode}): cheaper than a JsonObject the client encodes again. */
   private static final String APPEND = """
@@ -35,6 +44,11 @@ public final class EventLogRepository {
      LIMIT $7
     """;
 
+  private static final String NAME_ERASED_USER = "SELECT set_config('taskflow.erase_user', $1, true)";
+
+  private static final String ERASE = """
+    DELETE FROM event_log WHERE user_id = $1 AND type <> '""" + EventTypes.ACCOUNT_DELETED + "'";
+
   private final Pool pool;
 
   public EventLogRepository(Pool pool) {
@@ -43,12 +57,30 @@ public final class EventLogRepository {
 
   /** Appends one event inside the consumer's transaction; an event already in the log changes nothing. */
   public Future<Void> append(SqlClient tx, TaskflowEvent event) {
-    return insert(tx, event).mapEmpty();
+    return insert(tx, event).compose(v -> eraseIfDeleted(tx, List.of(event)));
   }
 
   /** Appends several events, in order, in one round trip (a batched statement) inside the consumer's transaction. */
   public Future<Void> appendAll(SqlClient tx, List<TaskflowEvent> events) {
-    return tx.preparedQuery(APPEND).executeBatch(events.stream().map(EventLogRepository::row).toList()).mapEmpty();
+    return tx.preparedQuery(APPEND).executeBatch(events.stream().map(EventLogRepository::row).toList())
+      .compose(v -> eraseIfDeleted(tx, events));
+  }
+
+  /** Erases the history of every user whose account deletion is among these events (see the class comment). */
+  private Future<Void> eraseIfDeleted(SqlClient tx, List<TaskflowEvent> events) {
+    Future<Void> erased = Future.succeededFuture();
+    for (TaskflowEvent event : events) {
+      if (EventTypes.ACCOUNT_DELETED.equals(event.type())) {
+        UUID userId = event.userId();
+        erased = erased
+          .compose(v -> tx.preparedQuery(NAME_ERASED_USER).execute(Tuple.of(userId.toString())))
+          .compose(v -> tx.preparedQuery(ERASE).execute(Tuple.of(userId)))
+          .onSuccess(rows -> LOG.info("Account {} deleted: its history of {} events is erased", userId,
+            rows.rowCount()))
+          .mapEmpty();
+      }
+    }
+    return erased;
   }
 
   /** Appends one event; true when it was new, false when the log had it already. */

@@ -11,6 +11,11 @@ public final class Addresses {
   public static final String RECURRENCE_PREVIEW = "recurrence.preview";
   /** Request/reply: create, set, stop, skip and list series, answered by the recurrence verticle. */
   public static final String RECURRENCE_SERIES = "recurrence.series";
+  /**
+   * Publish: {@code {userId, sessions: [ids]}}, sessions just revoked (logout, log out everywhere, a password change,
+   * a reuse of a spent refresh token, account deletion); every API instance closes those sessions' live sockets.
+   */
+  public static final String SESSIONS_REVOKED = "sessions.revoked";
 
   private Addresses() {
   }

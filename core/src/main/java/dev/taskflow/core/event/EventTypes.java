@@ -10,6 +10,11 @@ public final class EventTypes {
   public static final String TASK_DELETED = "taskflow.task.deleted";
   public static final String RECURRENCE_SPAWNED = "taskflow.recurrence.spawned";
   public static final String REMINDER_TRIGGERED = "taskflow.reminder.triggered";
+  /**
+   * The account was deleted, with all its data (subject and {@code data.userId}: the user id; nothing else of the
+   * user). The last event of a user: the audit service erases that user's history on it, keeping only this event.
+   */
+  public static final String ACCOUNT_DELETED = "taskflow.account.deleted";
 
   public static final java.util.List<String> ALL = java.util.List.of(TASK_CREATED, TASK_UPDATED, TASK_COMPLETED,
     TASK_REOPENED, TASK_DELETED, RECURRENCE_SPAWNED, REMINDER_TRIGGERED);
