@@ -785,6 +785,51 @@ class RecurringTasksTest {
   }
 
   @Test
+  @DisplayName("changing a weekly rule from Monday to Tue/Thu moves the current instance to the Tuesday, with dueAt in "
+    + "its updated event, where the preview starts; the next instance is the Thursday")
+  void ruleChangeMovesInstance() throws InterruptedException {
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    JsonObject monday = createRecurring(bob, "Team sync", instant(paris, "2027-01-04T09:00:00"), "Europe/Paris",
+      new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=MO"));
+    assertThat(monday.getString("dueAt")).isEqualTo(instant(paris, "2027-01-04T09:00:00"));
+    String path = "/api/v1/tasks/" + monday.getString("id") + "/recurrence";
+    // as the web UI's editor sends it: the rule with the task's due date as dtstart
+    JsonObject rule = new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=TU,TH").put("dtstart", "2027-01-04T09:00:00")
+      .put("timezone", "Europe/Paris");
+    List<Object> previewed = preview(rule.copy().put("count", 3)).getJsonArray("occurrences").getList();
+    assertThat(previewed).containsExactly("2027-01-05T09:00:00", "2027-01-07T09:00:00", "2027-01-12T09:00:00");
+
+    HttpResponse<Buffer> put = send(bob, HttpMethod.PUT, path, rule);
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(200);
+    JsonObject series = put.bodyAsJsonObject();
+    assertThat(series.getString("dtstart")).as("DTSTART synchronised with the rule").isEqualTo(previewed.get(0));
+    assertThat(series.getString("nextOccurrenceAt")).isEqualTo(instant(paris, "2027-01-07T09:00:00"));
+    JsonObject moved = send(bob, HttpMethod.GET, "/api/v1/tasks/" + monday.getString("id"), null).bodyAsJsonObject();
+    assertThat(moved.getString("dueAt")).isEqualTo(instant(paris, "2027-01-05T09:00:00"));
+    assertThat(moved.getString("occurrenceAt")).isEqualTo(moved.getString("dueAt"));
+    assertThat(moved.getString("status")).isEqualTo("open");
+
+    JsonObject updated = await(sql.preparedQuery("""
+        SELECT event FROM outbox WHERE event->>'subject' = $1 AND event->>'type' = 'taskflow.task.updated'
+         ORDER BY position DESC LIMIT 1""").execute(Tuple.of(monday.getString("id"))))
+      .iterator().next().getJsonObject("event").getJsonObject("data");
+    assertThat(updated.getJsonObject("changes").getJsonObject("dueAt"))
+      .isEqualTo(new JsonObject().put("old", instant(paris, "2027-01-04T09:00:00"))
+        .put("new", instant(paris, "2027-01-05T09:00:00")));
+    assertThat(updated.getJsonObject("task").getString("dueAt")).isEqualTo(moved.getString("dueAt"));
+
+    complete(bob, moved);
+    eventually(() -> instances(series.getString("id")).size() == 2, "the Thursday instance");
+    assertThat(instances(series.getString("id")).get(1).getOffsetDateTime("due_at").toInstant().toString())
+      .isEqualTo(instant(paris, "2027-01-07T09:00:00"));
+
+    // a new task given a rule its due date does not match starts at the rule's first occurrence too
+    JsonObject created = createRecurring(bob, "Gym", instant(paris, "2027-01-04T18:00:00"), "Europe/Paris",
+      new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=WE,FR"));
+    assertThat(created.getString("dueAt")).isEqualTo(instant(paris, "2027-01-06T18:00:00"));
+  }
+
+  @Test
   @DisplayName("every change writes one task event that carries the recurrence")
   void events() throws InterruptedException {
     JsonObject task = plainTask(bob, "2026-09-07T07:00:00Z");
