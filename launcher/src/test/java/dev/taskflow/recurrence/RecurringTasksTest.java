@@ -553,6 +553,70 @@ class RecurringTasksTest {
     assertThat(open.getJsonObject(0).getString("dueAt")).isEqualTo("2026-03-09T13:00:00Z");
   }
 
+  /** Waits until the user's events before this call have reached the recurrence consumer (same key, same partition). */
+  void markerBehind(User user) throws InterruptedException {
+    JsonObject marker = createRecurring(user, "Marker", "2026-05-01T10:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=WEEKLY"));
+    complete(user, marker);
+    eventually(() -> instances(marker.getString("seriesId")).size() == 2, "the marker's next instance");
+  }
+
+  JsonObject reopen(User user, String taskId) {
+    HttpResponse<Buffer> response = send(user, HttpMethod.POST, "/api/v1/tasks/" + taskId + "/reopen", null);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
+  }
+
+  @Test
+  @DisplayName("reopening a completed instance retracts the untouched instance its completion spawned, with its "
+    + "deleted event, and rolls the series back: completing again spawns it once more; a changed one stays")
+  void reopenRetractsSpawned() throws InterruptedException {
+    JsonObject first = createRecurring(alice, "Take out the bins", null, null, new JsonObject()
+      .put("rrule", "FREQ=DAILY").put("dtstart", "2027-02-01T19:00:00").put("timezone", "America/New_York"));
+    String seriesId = first.getString("seriesId");
+    complete(alice, first);
+    JsonObject second = waitForInstance(seriesId, 2);
+    assertThat(second.getString("dueAt")).isEqualTo("2027-02-03T00:00:00Z");
+
+    reopen(alice, first.getString("id"));
+    eventually(() -> instances(seriesId).size() == 1, "the spawned instance retracted");
+    assertThat(instances(seriesId).get(0).getString("status")).isEqualTo("open");
+    assertThat(send(alice, HttpMethod.GET, "/api/v1/tasks/" + second.getString("id"), null).statusCode())
+      .isEqualTo(404);
+    JsonObject deleted = await(sql.preparedQuery("""
+        SELECT event FROM outbox WHERE event->>'subject' = $1 AND event->>'type' = 'taskflow.task.deleted'""")
+      .execute(Tuple.of(second.getString("id")))).iterator().next().getJsonObject("event");
+    assertThat(deleted.getJsonObject("data").getString("retractedFor")).isEqualTo(first.getString("id"));
+    assertThat(deleted.getJsonObject("data").getJsonObject("task").getString("id")).isEqualTo(second.getString("id"));
+    Row series = await(sql.preparedQuery("""
+        SELECT last_occurrence_at, next_occurrence_at, instances, active FROM series WHERE id = $1""")
+      .execute(Tuple.of(UUID.fromString(seriesId)))).iterator().next();
+    assertThat(series.getOffsetDateTime("last_occurrence_at").toInstant().toString()).isEqualTo(first.getString("dueAt"));
+    assertThat(series.getOffsetDateTime("next_occurrence_at").toInstant().toString()).isEqualTo(second.getString("dueAt"));
+    assertThat(series.getInteger("instances")).isEqualTo(1);
+    assertThat(series.getBoolean("active")).isTrue();
+
+    // completing it again spawns the next once more, exactly once
+    complete(alice, first);
+    JsonObject again = waitForInstance(seriesId, 2);
+    assertThat(again.getString("id")).isNotEqualTo(second.getString("id"));
+    assertThat(again.getString("dueAt")).isEqualTo(second.getString("dueAt"));
+    markerBehind(alice);
+    assertThat(instances(seriesId)).hasSize(2);
+
+    // the user changes the spawned one: reopening the first leaves it, both open
+    HttpResponse<Buffer> patched = send(alice, HttpMethod.PATCH, "/api/v1/tasks/" + again.getString("id"),
+      new JsonObject().put("title", "Take out the bins and the recycling"));
+    assertThat(patched.statusCode()).as(patched.bodyAsString()).isEqualTo(200);
+    reopen(alice, first.getString("id"));
+    markerBehind(alice);
+    assertThat(instances(seriesId)).extracting(row -> row.getString("status")).containsExactly("open", "open");
+    // and completing the first again spawns nothing: its successor is there
+    complete(alice, first);
+    markerBehind(alice);
+    assertThat(instances(seriesId)).hasSize(2);
+  }
+
   @Test
   @DisplayName("a recurring task created with reminders: the next instance has the relative ones, timed from its due "
     + "date; the absolute one stays with its instance")
