@@ -463,6 +463,94 @@ class WebUiTest {
     assertThat(reminders(token, id)).extracting(reminder -> reminder.getString("offset")).containsExactly("-P1D");
   }
 
+  /** The rows titled {@code title}, as a script's expression ({@code arguments[0]} is the title). */
+  static final String ROWS_TITLED = "Array.from(document.querySelectorAll('#task-list .task'))"
+    + ".filter(li => li.querySelector('.task-title').textContent === arguments[0])";
+
+  @Test
+  @Order(36)
+  @DisplayName("completing a repeating task, then Undo in the toast: one open copy remains, the spawned next one "
+    + "leaves the list live")
+  void undoCompletedRepeating() {
+    String token = session(ada).getString("token");
+    String title = "Take the bins out";
+    Instant tomorrow = LocalDate.now(PARIS).plusDays(1).atTime(19, 0).atZone(PARIS).toInstant();
+    JsonObject task = createTask(token, new JsonObject().put("title", title).put("dueAt", tomorrow.toString())
+      .put("timezone", "Europe/Paris").put("recurrence", new JsonObject().put("rrule", "FREQ=DAILY")));
+    String id = task.getString("id");
+    ada.switchTo(first);
+    showView(ada, "all");
+    row(ada, title).findElement(By.cssSelector(".check")).click();
+    ada.waitUntil("the spawned next instance in the list", "return " + ROWS_TITLED + ".length === 2", title);
+    ada.find("#toasts-polite .toast.info .toast-actions button").click();
+    ada.waitUntil("one open copy left, the reopened one", "const rows = " + ROWS_TITLED + ";"
+      + " return rows.length === 1 && rows[0].dataset.taskId === arguments[1] && rows[0].dataset.status === 'open'",
+      title, id);
+    JsonArray instances = send(token, HttpMethod.GET, "/api/v1/tasks?seriesId=" + task.getString("seriesId"), null)
+      .bodyAsJsonObject().getJsonArray("items");
+    assertThat(instances).hasSize(1);
+    assertThat(instances.getJsonObject(0).getString("id")).isEqualTo(id);
+    assertThat(instances.getJsonObject(0).getString("status")).isEqualTo("open");
+  }
+
+  @Test
+  @Order(37)
+  @DisplayName("changing a weekly rule from Monday to Tue/Thu in the editor moves the task's shown due date to the "
+    + "Tuesday, in this tab and live in the other")
+  void ruleChangeMovesDueDate() {
+    String token = session(ada).getString("token");
+    String title = "Team sync";
+    LocalDate monday = LocalDate.now(PARIS).with(TemporalAdjusters.next(DayOfWeek.MONDAY));
+    Instant mondayAt = monday.atTime(9, 0).atZone(PARIS).toInstant();
+    Instant tuesdayAt = monday.plusDays(1).atTime(9, 0).atZone(PARIS).toInstant();
+    String id = createTask(token, new JsonObject().put("title", title).put("dueAt", mondayAt.toString())
+      .put("timezone", "Europe/Paris").put("recurrence", new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=MO")))
+      .getString("id");
+    if (second == null) {
+      second = ada.newTab("/");
+      waitLive(ada);
+    }
+    ada.switchTo(second);
+    row(ada, title);
+    waitForDue(id, mondayAt);
+
+    ada.switchTo(first);
+    row(ada, title).findElement(By.cssSelector(".task-title")).click();
+    ada.waitFor("the editor with the weekly rule on Monday", d ->
+      ada.find("#f-repeat-kinds input[value=weekly]").isSelected()
+        && ada.find("#f-weekdays input[value=MO]").isSelected() ? true : null);
+    // Tuesday and Thursday first: with no day left the editor checks the due date's weekday again
+    ada.find("#f-weekdays input[value=TU]").click();
+    ada.find("#f-weekdays input[value=TH]").click();
+    ada.find("#f-weekdays input[value=MO]").click();
+    List<LocalDateTime> tueThu = List.of(monday.plusDays(1).atTime(9, 0), monday.plusDays(3).atTime(9, 0),
+      monday.plusDays(8).atTime(9, 0), monday.plusDays(10).atTime(9, 0), monday.plusDays(15).atTime(9, 0));
+    assertThat(previewDates(tueThu)).isEqualTo(tueThu);
+    ada.find("#f-save").click();
+    ada.waitUntil("the editor to close", "return !document.getElementById('editor').open");
+    waitForDue(id, tuesdayAt);
+    ada.switchTo(second);
+    waitForDue(id, tuesdayAt);
+
+    JsonObject moved = send(token, HttpMethod.GET, "/api/v1/tasks/" + id, null).bodyAsJsonObject();
+    assertThat(Instant.parse(moved.getString("dueAt"))).isEqualTo(tuesdayAt);
+    ada.switchTo(first);
+  }
+
+  /** The full due date the current tab's row of task {@code id} shows (its title), or null. */
+  String dueTitle(String id) {
+    return (String) ada.js("const li = document.querySelector(\"#task-list .task[data-task-id='\" + arguments[0]"
+      + " + \"']\"); const due = li && li.querySelector('.meta.due'); return due ? due.title : null", id);
+  }
+
+  /** Waits until the current tab's row of task {@code id} shows the due date {@code at}. */
+  void waitForDue(String id, Instant at) {
+    String expected = (String) ada.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+      + " import('/js/time.js').then(time => done(time.full(arguments[0])));", at.toString())
+      + " (set in Europe/Paris)";
+    ada.waitFor("the row to show the due date " + expected, d -> expected.equals(dueTitle(id)) ? true : null);
+  }
+
   List<JsonObject> reminders(String token, String taskId) {
     HttpResponse<Buffer> response = send(token, HttpMethod.GET, "/api/v1/tasks/" + taskId + "/reminders", null);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);

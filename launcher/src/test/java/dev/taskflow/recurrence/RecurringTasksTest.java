@@ -338,6 +338,128 @@ class RecurringTasksTest {
     }
   }
 
+  @Nested
+  @DisplayName("a preview pages through a rule of any length and keeps to a window")
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class PreviewPaging {
+
+    Stream<Arguments> examples() throws IOException {
+      return rfc5545Examples();
+    }
+
+    /** Every page of {@code request} ({@code count} a page) until {@code next} is null or {@code max} are read. */
+    List<Object> allPages(JsonObject request, int max) {
+      List<Object> all = new ArrayList<>();
+      String after = null;
+      do {
+        JsonObject page = preview(after == null ? request : request.copy().put("after", after));
+        assertThat(page.getJsonArray("occurrences")).as("a page after " + after).isNotEmpty()
+          .hasSizeLessThanOrEqualTo(request.getInteger("count"));
+        all.addAll(page.getJsonArray("occurrences").getList());
+        after = page.getString("next");
+      } while (after != null && all.size() < max);
+      if (after != null) {
+        all.add("next: " + after);
+      }
+      return all;
+    }
+
+    @Test
+    @DisplayName("RFC 5545 3.8.5.3 example 2, daily until 24 December 1997: its 113 occurrences in pages of 50, the "
+      + "last page's next is null")
+    void rfcExampleTwoInFull() throws IOException {
+      JsonObject example = rfc5545Examples().map(arguments -> (JsonObject) arguments.get()[1])
+        .filter(e -> "FREQ=DAILY;UNTIL=19971224T000000Z".equals(e.getString("rrule"))).findFirst().orElseThrow();
+      assertThat(example.getJsonArray("occurrences")).hasSize(113);
+      JsonObject request = new JsonObject().put("rrule", "FREQ=DAILY;UNTIL=19971224T000000Z")
+        .put("dtstart", "1997-09-02T09:00:00").put("timezone", "America/New_York").put("count", 50);
+      JsonObject first = preview(request);
+      assertThat(first.getJsonArray("occurrences")).hasSize(50);
+      assertThat(first.getString("next")).isEqualTo("1997-10-21T09:00:00");
+      assertThat(allPages(request, 1000)).containsExactlyElementsOf(example.getJsonArray("occurrences").getList());
+      assertThat(preview(request.copy().put("after", "1997-12-23T09:00:00")).getJsonArray("occurrences")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    @DisplayName("every RFC 5545 3.8.5.3 example in full, read in pages of 7")
+    void rfcExampleInPages(String name, JsonObject example) {
+      List<Object> expected = example.getJsonArray("occurrences").getList();
+      JsonObject request = new JsonObject().put("rrule", example.getString("rrule"))
+        .put("dtstart", example.getString("dtstart")).put("timezone", example.getString("timezone")).put("count", 7);
+      if (example.containsKey("exdates")) {
+        request.put("exdates", example.getJsonArray("exdates"));
+      }
+      List<Object> read = allPages(request, expected.size());
+      boolean bounded = example.getString("rrule").contains("COUNT=") || example.getString("rrule").contains("UNTIL=");
+      if (bounded) {
+        assertThat(read).as("all of a bounded rule, and no next after the last").containsExactlyElementsOf(expected);
+      } else {
+        assertThat(read.subList(0, expected.size())).containsExactlyElementsOf(expected);
+      }
+    }
+
+    @Test
+    @DisplayName("from and until bound the window, both inclusive; after pages within it")
+    void window() {
+      JsonObject weekly = new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=MO,TH").put("dtstart", "2026-01-05T09:00:00")
+        .put("timezone", "Europe/Paris").put("from", "2026-01-08T09:00:00").put("until", "2026-01-19T09:00:00")
+        .put("count", 3);
+      JsonObject first = preview(weekly);
+      assertThat(first.getJsonArray("occurrences").getList())
+        .containsExactly("2026-01-08T09:00:00", "2026-01-12T09:00:00", "2026-01-15T09:00:00");
+      assertThat(first.getString("next")).isEqualTo("2026-01-15T09:00:00");
+      JsonObject second = preview(weekly.copy().put("after", first.getString("next")));
+      assertThat(second.getJsonArray("occurrences").getList()).containsExactly("2026-01-19T09:00:00");
+      assertThat(second.getValue("next")).isNull();
+      assertThat(preview(weekly.copy().put("count", 4)).getValue("next")).as("exactly a page: no more").isNull();
+      assertThat(preview(weekly.copy().put("from", "2026-01-09T00:00").put("until", "2026-01-11T23:59"))
+        .getJsonArray("occurrences")).isEmpty();
+      JsonObject open = weekly.copy().put("count", 5);
+      open.remove("until");
+      assertThat(preview(open).getJsonArray("occurrences").getList()).as("no until: as far as the rule goes")
+        .hasSize(5).endsWith("2026-01-22T09:00:00");
+    }
+
+    @Test
+    @DisplayName("next is the occurrence as the rule gives it: a page ending in a DST gap goes on after 02:30, not 03:30")
+    void nextInDstGap() {
+      JsonObject daily = new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-03-07T02:30:00")
+        .put("timezone", "America/New_York").put("count", 2);
+      JsonObject first = preview(daily);
+      assertThat(first.getJsonArray("occurrences").getList()).containsExactly("2026-03-07T02:30:00",
+        "2026-03-08T03:30:00");
+      assertThat(first.getString("next")).isEqualTo("2026-03-08T02:30:00");
+      assertThat(preview(daily.copy().put("after", first.getString("next"))).getJsonArray("occurrences").getList())
+        .containsExactly("2026-03-09T02:30:00", "2026-03-10T02:30:00");
+    }
+
+    void badRequest(JsonObject request, String detailPart) {
+      HttpResponse<Buffer> response = send(alice, HttpMethod.POST, "/api/v1/recurrence/preview", request);
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(400);
+      assertThat(response.getHeader("Content-Type")).startsWith("application/problem+json");
+      assertThat(response.bodyAsString()).containsIgnoringCase(detailPart);
+    }
+
+    @Test
+    @DisplayName("a window or cursor that makes no sense is a 400 that says why")
+    void badWindows() {
+      JsonObject daily = new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-01-05T09:00:00")
+        .put("timezone", "Europe/Paris");
+      badRequest(daily.copy().put("from", "2026-02-01T00:00:00").put("until", "2026-01-31T00:00:00"), "before from");
+      badRequest(daily.copy().put("from", "2026-02-30T00:00:00"), "from must be a local date-time");
+      badRequest(daily.copy().put("until", "2026-13-01T00:00:00"), "until must be a local date-time");
+      badRequest(daily.copy().put("from", "tomorrow"), "from");
+      badRequest(daily.copy().put("until", "2026-02-01T00:00:00Z"), "until");
+      badRequest(daily.copy().put("after", "2026-01-07T10:00:00"), "not one of its occurrences");
+      badRequest(daily.copy().put("after", "2026-01-04T09:00:00"), "not one of its occurrences");
+      badRequest(daily.copy().put("count", 0), "count");
+      badRequest(daily.copy().put("count", 101), "count");
+      badRequest(new JsonObject().put("after", "2026-01-07T09:00:00").put("dtstart", "2026-01-05T09:00:00")
+        .put("timezone", "Europe/Paris"), "rrule");
+    }
+  }
+
   @Test
   @DisplayName("DST: a daily 09:00 stays at 09:00 across both changes; 02:30 on the spring-forward day is 03:30")
   void daylightSaving() {
@@ -429,6 +551,70 @@ class RecurringTasksTest {
       .bodyAsJsonObject().getJsonArray("items");
     assertThat(open).hasSize(1);
     assertThat(open.getJsonObject(0).getString("dueAt")).isEqualTo("2026-03-09T13:00:00Z");
+  }
+
+  /** Waits until the user's events before this call have reached the recurrence consumer (same key, same partition). */
+  void markerBehind(User user) throws InterruptedException {
+    JsonObject marker = createRecurring(user, "Marker", "2026-05-01T10:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=WEEKLY"));
+    complete(user, marker);
+    eventually(() -> instances(marker.getString("seriesId")).size() == 2, "the marker's next instance");
+  }
+
+  JsonObject reopen(User user, String taskId) {
+    HttpResponse<Buffer> response = send(user, HttpMethod.POST, "/api/v1/tasks/" + taskId + "/reopen", null);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
+  }
+
+  @Test
+  @DisplayName("reopening a completed instance retracts the untouched instance its completion spawned, with its "
+    + "deleted event, and rolls the series back: completing again spawns it once more; a changed one stays")
+  void reopenRetractsSpawned() throws InterruptedException {
+    JsonObject first = createRecurring(alice, "Take out the bins", null, null, new JsonObject()
+      .put("rrule", "FREQ=DAILY").put("dtstart", "2027-02-01T19:00:00").put("timezone", "America/New_York"));
+    String seriesId = first.getString("seriesId");
+    complete(alice, first);
+    JsonObject second = waitForInstance(seriesId, 2);
+    assertThat(second.getString("dueAt")).isEqualTo("2027-02-03T00:00:00Z");
+
+    reopen(alice, first.getString("id"));
+    eventually(() -> instances(seriesId).size() == 1, "the spawned instance retracted");
+    assertThat(instances(seriesId).get(0).getString("status")).isEqualTo("open");
+    assertThat(send(alice, HttpMethod.GET, "/api/v1/tasks/" + second.getString("id"), null).statusCode())
+      .isEqualTo(404);
+    JsonObject deleted = await(sql.preparedQuery("""
+        SELECT event FROM outbox WHERE event->>'subject' = $1 AND event->>'type' = 'taskflow.task.deleted'""")
+      .execute(Tuple.of(second.getString("id")))).iterator().next().getJsonObject("event");
+    assertThat(deleted.getJsonObject("data").getString("retractedFor")).isEqualTo(first.getString("id"));
+    assertThat(deleted.getJsonObject("data").getJsonObject("task").getString("id")).isEqualTo(second.getString("id"));
+    Row series = await(sql.preparedQuery("""
+        SELECT last_occurrence_at, next_occurrence_at, instances, active FROM series WHERE id = $1""")
+      .execute(Tuple.of(UUID.fromString(seriesId)))).iterator().next();
+    assertThat(series.getOffsetDateTime("last_occurrence_at").toInstant().toString()).isEqualTo(first.getString("dueAt"));
+    assertThat(series.getOffsetDateTime("next_occurrence_at").toInstant().toString()).isEqualTo(second.getString("dueAt"));
+    assertThat(series.getInteger("instances")).isEqualTo(1);
+    assertThat(series.getBoolean("active")).isTrue();
+
+    // completing it again spawns the next once more, exactly once
+    complete(alice, first);
+    JsonObject again = waitForInstance(seriesId, 2);
+    assertThat(again.getString("id")).isNotEqualTo(second.getString("id"));
+    assertThat(again.getString("dueAt")).isEqualTo(second.getString("dueAt"));
+    markerBehind(alice);
+    assertThat(instances(seriesId)).hasSize(2);
+
+    // the user changes the spawned one: reopening the first leaves it, both open
+    HttpResponse<Buffer> patched = send(alice, HttpMethod.PATCH, "/api/v1/tasks/" + again.getString("id"),
+      new JsonObject().put("title", "Take out the bins and the recycling"));
+    assertThat(patched.statusCode()).as(patched.bodyAsString()).isEqualTo(200);
+    reopen(alice, first.getString("id"));
+    markerBehind(alice);
+    assertThat(instances(seriesId)).extracting(row -> row.getString("status")).containsExactly("open", "open");
+    // and completing the first again spawns nothing: its successor is there
+    complete(alice, first);
+    markerBehind(alice);
+    assertThat(instances(seriesId)).hasSize(2);
   }
 
   @Test
@@ -660,6 +846,51 @@ class RecurringTasksTest {
     assertThat(plain.getString("seriesId")).isNull();
     assertThat(send(bob, HttpMethod.DELETE, path, null).statusCode()).isEqualTo(404);
     assertThat(send(bob, HttpMethod.POST, path + "/skip", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("changing a weekly rule from Monday to Tue/Thu moves the current instance to the Tuesday, with dueAt in "
+    + "its updated event, where the preview starts; the next instance is the Thursday")
+  void ruleChangeMovesInstance() throws InterruptedException {
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    JsonObject monday = createRecurring(bob, "Team sync", instant(paris, "2027-01-04T09:00:00"), "Europe/Paris",
+      new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=MO"));
+    assertThat(monday.getString("dueAt")).isEqualTo(instant(paris, "2027-01-04T09:00:00"));
+    String path = "/api/v1/tasks/" + monday.getString("id") + "/recurrence";
+    // as the web UI's editor sends it: the rule with the task's due date as dtstart
+    JsonObject rule = new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=TU,TH").put("dtstart", "2027-01-04T09:00:00")
+      .put("timezone", "Europe/Paris");
+    List<Object> previewed = preview(rule.copy().put("count", 3)).getJsonArray("occurrences").getList();
+    assertThat(previewed).containsExactly("2027-01-05T09:00:00", "2027-01-07T09:00:00", "2027-01-12T09:00:00");
+
+    HttpResponse<Buffer> put = send(bob, HttpMethod.PUT, path, rule);
+    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(200);
+    JsonObject series = put.bodyAsJsonObject();
+    assertThat(series.getString("dtstart")).as("DTSTART synchronised with the rule").isEqualTo(previewed.get(0));
+    assertThat(series.getString("nextOccurrenceAt")).isEqualTo(instant(paris, "2027-01-07T09:00:00"));
+    JsonObject moved = send(bob, HttpMethod.GET, "/api/v1/tasks/" + monday.getString("id"), null).bodyAsJsonObject();
+    assertThat(moved.getString("dueAt")).isEqualTo(instant(paris, "2027-01-05T09:00:00"));
+    assertThat(moved.getString("occurrenceAt")).isEqualTo(moved.getString("dueAt"));
+    assertThat(moved.getString("status")).isEqualTo("open");
+
+    JsonObject updated = await(sql.preparedQuery("""
+        SELECT event FROM outbox WHERE event->>'subject' = $1 AND event->>'type' = 'taskflow.task.updated'
+         ORDER BY position DESC LIMIT 1""").execute(Tuple.of(monday.getString("id"))))
+      .iterator().next().getJsonObject("event").getJsonObject("data");
+    assertThat(updated.getJsonObject("changes").getJsonObject("dueAt"))
+      .isEqualTo(new JsonObject().put("old", instant(paris, "2027-01-04T09:00:00"))
+        .put("new", instant(paris, "2027-01-05T09:00:00")));
+    assertThat(updated.getJsonObject("task").getString("dueAt")).isEqualTo(moved.getString("dueAt"));
+
+    complete(bob, moved);
+    eventually(() -> instances(series.getString("id")).size() == 2, "the Thursday instance");
+    assertThat(instances(series.getString("id")).get(1).getOffsetDateTime("due_at").toInstant().toString())
+      .isEqualTo(instant(paris, "2027-01-07T09:00:00"));
+
+    // a new task given a rule its due date does not match starts at the rule's first occurrence too
+    JsonObject created = createRecurring(bob, "Gym", instant(paris, "2027-01-04T18:00:00"), "Europe/Paris",
+      new JsonObject().put("rrule", "FREQ=WEEKLY;BYDAY=WE,FR"));
+    assertThat(created.getString("dueAt")).isEqualTo(instant(paris, "2027-01-06T18:00:00"));
   }
 
   @Test

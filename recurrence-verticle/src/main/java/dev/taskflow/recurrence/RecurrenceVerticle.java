@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The recurrence service, owner of the {@code series} table: answers {@code recurrence.preview} and
- * {@code recurrence.series} on the event bus, spawns the next instance when the newest one is completed and ends a
- * series whose newest instance is deleted (consumer group {@code recurrence} on {@code task-events}), and spawns
+ * {@code recurrence.series} on the event bus, spawns the next instance when the newest one is completed, retracts it
+ * (while untouched) when that one is reopened, and ends a series whose newest instance is deleted (consumer group
+ * {@code recurrence} on {@code task-events}), and spawns
  * on-schedule instances at their time: a {@link DueTimer} to the earliest {@code next_occurrence_at}, re-armed by NOTIFY
  * on {@code series} from any process, claiming due series with {@code FOR UPDATE SKIP LOCKED}
  * ({@link Spawner#spawnDue}), so several recurrence verticles never spawn one occurrence twice. Rules are evaluated

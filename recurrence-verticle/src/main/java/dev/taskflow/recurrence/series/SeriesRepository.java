@@ -18,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,7 +29,9 @@ import java.util.UUID;
  *
  * <p>Making a task recurring starts a new series with that task as its first instance, its due date the series'
  * DTSTART; a task already recurring leaves its old series (which stops) for the new one. Only a series' newest instance
- * can be given a new rule or be skipped: an earlier instance is history; a stop works from any instance. A user has at
+ * can be given a new rule or be skipped: an earlier instance is history; a stop works from any instance. A new rule
+ * moves the task to its first occurrence at or after DTSTART (the asked one, else the task's due date), so the task
+ * is due where the preview starts. A user has at
  * most {@code maxSeriesPerUser} active series (409 beyond). Every rule is evaluated on the {@link RuleEvaluator}'s
  * workers before anything is written.
  */
@@ -89,7 +92,7 @@ public final class SeriesRepository {
     return insertSeries(tx, userId, plan, spec, template)
       .compose(series -> tx.preparedQuery(SeriesSql.INSERT_INSTANCE).execute(Tuple.from(new Object[]{
           UUID.randomUUID(), userId, fields.title(), fields.description(), fields.priority(),
-          fields.tags().toArray(String[]::new), start, recurrence.zone().getId(), series.id()}))
+          fields.tags().toArray(String[]::new), start, recurrence.zone().getId(), series.id(), null}))
         .compose(rows -> {
           Task task = Task.from(rows.iterator().next());
           JsonObject seriesJson = series.toJson(task.id());
@@ -137,14 +140,40 @@ public final class SeriesRepository {
   }
 
   /**
-   * {@code PUT /tasks/{id}/recurrence}. The rule is evaluated (off the event loop, within its limits) before anything
-   * is written.
+   * {@code PUT /tasks/{id}/recurrence}. The rule is evaluated (off the event loop, within its limits) before the
+   * transaction, so no row lock is held while a rule is evaluated: from the task as read then; if its due date or zone
+   * changed before the lock was taken, the request is a 409 (the plan was made from a date that is no longer the
+   * task's). The task is due at the new rule's first occurrence (see {@link SeriesRules#plan}), with a
+   * {@code changes.dueAt} in its updated event when that moves it.
    */
   public Future<JsonObject> set(UUID userId, UUID taskId, SeriesSpec spec, String correlationId) {
-    return pool.withTransaction(tx -> lockTask(tx, userId, taskId).compose(task -> currentSeries(tx, task)
-      .compose(old -> evaluator.forRequest(() -> rules.plan(spec, task.dueAt(), task.timezone()))
-        .compose(plan -> underSeriesCap(tx, userId, old.map(Series::id).orElse(null))
-          .compose(v -> replaceSeries(tx, userId, task, old, plan, spec, correlationId))))));
+    return findTask(userId, taskId)
+      .compose(seen -> evaluator.forRequest(() -> rules.plan(spec, seen.dueAt(), seen.timezone()))
+        .compose(plan -> pool.withTransaction(tx -> lockTask(tx, userId, taskId).compose(task -> {
+          if (!sameStart(seen, task)) {
+            throw SeriesProblem.conflict("Task " + taskId + " got another due date or zone while its new rule was "
+              + "evaluated; try again.");
+          }
+          return currentSeries(tx, task)
+            .compose(old -> underSeriesCap(tx, userId, old.map(Series::id).orElse(null))
+              .compose(v -> replaceSeries(tx, userId, task, old, plan, spec, correlationId)));
+        }))));
+  }
+
+  private Future<Task> findTask(UUID userId, UUID taskId) {
+    return pool.preparedQuery(SeriesSql.TASK).execute(Tuple.of(taskId, userId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw SeriesProblem.notFound("No task " + taskId + ".");
+      }
+      return Task.from(rows.iterator().next());
+    });
+  }
+
+  /** Whether the plan made from {@code seen} still holds for {@code now}: the same due date and zone. */
+  private static boolean sameStart(Task seen, Task now) {
+    boolean sameDue = seen.dueAt() == null ? now.dueAt() == null
+      : now.dueAt() != null && seen.dueAt().isEqual(now.dueAt());
+    return sameDue && Objects.equals(seen.timezone(), now.timezone());
   }
 
   private Future<JsonObject> replaceSeries(SqlConnection tx, UUID userId, Task task, Optional<Series> old,

@@ -41,9 +41,18 @@ public final class SeriesRules {
     return minInterval;
   }
 
-  /** Checks and evaluates a requested series for a task due at {@code dueAt} in {@code taskZone}. */
+  /**
+   * Checks and evaluates a requested series for a task due at {@code dueAt} in {@code taskZone}. The series starts at
+   * the rule's first occurrence at or after the asked DTSTART (the given one, else the task's due date): the first date
+   * a preview from there shows. When DTSTART is not itself an occurrence (a Monday task given
+   * {@code FREQ=WEEKLY;BYDAY=TU,TH}) the series' DTSTART is moved there, synchronised with its rule as RFC 5545 wants,
+   * and the task, its first (or current) instance, is due there.
+   */
   Plan plan(SeriesSpec spec, OffsetDateTime dueAt, String taskZone) {
-    Recurrence recurrence = spec.resolve(dueAt, taskZone, limits);
+    Recurrence asked = spec.resolve(dueAt, taskZone, limits);
+    LocalDateTime first = asked.first(1).stream().findFirst().orElseThrow(() -> new InvalidRuleException("rrule '"
+      + asked.rrule() + "' has no occurrence from " + Recurrence.format(asked.start()) + " on."));
+    Recurrence recurrence = first.equals(asked.start()) ? asked : asked.restartedAt(first);
     if (SeriesSpec.ON_SCHEDULE.equals(spec.spawn())) {
       checkInterval(recurrence);
       // the spawner's first look is "the latest occurrence up to now": it must be affordable from the start

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -22,8 +23,10 @@ import java.util.UUID;
  * when a rule costs more than its {@link RuleLimits}).
  *
  * <ul>
- *   <li>{@code recurrence.preview}: {@code {rrule, dtstart, timezone, count, exdates?}} →
- *       {@code {occurrences: [local date-times]}}, computed on the {@link RuleEvaluator}'s workers.</li>
+ *   <li>{@code recurrence.preview}: {@code {rrule, dtstart, timezone, count, exdates?, from?, until?, after?}} →
+ *       {@code {occurrences: [local date-times], next}}: up to {@code count} (at most {@link #PREVIEW_MAX}) occurrences
+ *       in the window [{@code from}, {@code until}] after the cursor {@code after}, and the cursor of the next page
+ *       (null when there is none), computed on the {@link RuleEvaluator}'s workers.</li>
  *   <li>{@code recurrence.series}: {@code {action, userId, ...}} with action {@code create} ({@code task},
  *       {@code recurrence}, {@code reminders}), {@code set} ({@code taskId}, {@code recurrence}), {@code stop}, {@code skip}
  *       ({@code taskId}) or {@code list} ({@code limit}, {@code afterCreated?}, {@code afterId?}).</li>
@@ -47,20 +50,56 @@ public final class SeriesService {
   }
 
   public void preview(Message<JsonObject> message) {
-    answer(message, evaluator.forRequest(() -> {
-      JsonObject body = message.body();
-      int count = body.getInteger("count", 10);
-      if (count < 1 || count > PREVIEW_MAX) {
-        throw new SeriesProblem(400, "count must be between 1 and " + PREVIEW_MAX + ".");
-      }
-      LocalDateTime dtstart = SeriesSpec.localDateTime("dtstart", body.getString("dtstart"));
-      List<LocalDateTime> exdates = body.getJsonArray("exdates", new JsonArray()).stream()
-        .map(value -> SeriesSpec.localDateTime("exdates", String.valueOf(value))).toList();
-      Recurrence recurrence = Recurrence.of(body.getString("rrule"), dtstart, body.getString("timezone"), exdates,
-        limits);
-      return new JsonObject().put("occurrences", new JsonArray(recurrence.first(count).stream()
-        .map(local -> Recurrence.format(recurrence.placed(local))).toList()));
-    }));
+    answer(message, evaluator.forRequest(() -> preview(message.body())));
+  }
+
+  /**
+   * A page of the occurrences in the window [{@code from}, {@code until}] (inclusive, either open), strictly after the
+   * cursor {@code after}; {@code next} is the cursor of the page after this one (the last occurrence as the engine gave
+   * it, before it is placed in a DST gap), null when there are no more.
+   */
+  private JsonObject preview(JsonObject body) {
+    int count = body.getInteger("count", 10);
+    if (count < 1 || count > PREVIEW_MAX) {
+      throw new SeriesProblem(400, "count must be between 1 and " + PREVIEW_MAX + ".");
+    }
+    LocalDateTime dtstart = SeriesSpec.localDateTime("dtstart", body.getString("dtstart"));
+    LocalDateTime from = previewTime(body, "from");
+    LocalDateTime until = previewTime(body, "until");
+    LocalDateTime after = previewTime(body, "after");
+    if (from != null && until != null && until.isBefore(from)) {
+      throw new SeriesProblem(400, "until (" + Recurrence.format(until) + ") is before from ("
+        + Recurrence.format(from) + "); the window would be empty.");
+    }
+    List<LocalDateTime> exdates = body.getJsonArray("exdates", new JsonArray()).stream()
+      .map(value -> SeriesSpec.localDateTime("exdates", String.valueOf(value))).toList();
+    Recurrence recurrence = Recurrence.of(body.getString("rrule"), dtstart, body.getString("timezone"), exdates,
+      limits);
+    if (after != null && !recurrence.window(after, after, null, 1).contains(after)) {
+      throw new SeriesProblem(400, "after must be the next cursor of a previous page of this rule: "
+        + Recurrence.format(after) + " is not one of its occurrences.");
+    }
+    List<LocalDateTime> page = recurrence.window(from, until, after, count + 1);
+    boolean more = page.size() > count;
+    List<LocalDateTime> shown = more ? page.subList(0, count) : page;
+    return new JsonObject()
+      .put("occurrences", new JsonArray(shown.stream().map(local -> Recurrence.format(recurrence.placed(local)))
+        .toList()))
+      .put("next", more ? Recurrence.format(shown.get(count - 1)) : null);
+  }
+
+  /** An optional local date-time of the preview's window or cursor: a 400 when it is not one. */
+  private static LocalDateTime previewTime(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return LocalDateTime.parse(String.valueOf(value));
+    } catch (DateTimeException e) {
+      throw new SeriesProblem(400, field + " must be a local date-time such as 2026-03-08T09:00:00 (no offset: the "
+        + "zone is given by timezone); '" + value + "' is not one.");
+    }
   }
 
   public void series(Message<JsonObject> message) {

@@ -7,10 +7,13 @@ final class SeriesSql {
 
   /** An instance; a second one for the same occurrence of a series is a no-op (no row comes back). */
   static final String INSERT_INSTANCE = """
-    INSERT INTO tasks (id, user_id, title, description, priority, tags, due_at, timezone, series_id, occurrence_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7)
+    INSERT INTO tasks (id, user_id, title, description, priority, tags, due_at, timezone, series_id, occurrence_at,
+                       spawned_from)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7, $10)
     ON CONFLICT (series_id, occurrence_at) DO NOTHING
     RETURNING""" + " " + Task.COLUMNS;
+
+  static final String TASK = "SELECT " + Task.COLUMNS + " FROM tasks WHERE id = $1 AND user_id = $2";
 
   static final String TASK_FOR_UPDATE =
     "SELECT " + Task.COLUMNS + " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE";
@@ -59,6 +62,37 @@ final class SeriesSql {
     UPDATE series SET exdates = array_append(exdates, $2), next_occurrence_at = $3, active = $4, updated_at = now()
      WHERE id = $1
     RETURNING""" + " " + Series.COLUMNS;
+
+  /**
+   * The instance the completion of {@code $1} spawned in series {@code $3}, locked (before its series, as every
+   * request that changes a task and its series locks them).
+   */
+  static final String SPAWNED_BY = """
+    SELECT""" + " " + Task.COLUMNS + """
+      FROM tasks WHERE series_id = $3 AND spawned_from = $1 AND user_id = $2
+       FOR UPDATE
+    """;
+
+  /** Whether the user gave the instance a reminder of its own (not one inherited from the instance before). */
+  static final String OWN_REMINDERS = """
+    SELECT EXISTS (SELECT 1 FROM reminders WHERE task_id = $1 AND user_id = $2 AND inherited_from IS NULL)
+    """;
+
+  static final String DELETE_INSTANCE = "DELETE FROM tasks WHERE id = $1 AND user_id = $2";
+
+  /** A deleted task's reminders that would still fire (kept, cancelled, as a deletion through the API keeps them). */
+  static final String CANCEL_REMINDERS = """
+    UPDATE reminders SET state = 'cancelled' WHERE task_id = $1 AND user_id = $2 AND state = 'pending'
+    """;
+
+  /**
+   * The spawn of occurrence {@code $3} undone: the newest instance is {@code $2} again, the schedule's next is
+   * {@code $3} again ({@code $4}: null for a completion-anchored series), one instance fewer.
+   */
+  static final String RETRACT = """
+    UPDATE series SET last_occurrence_at = $2, next_occurrence_at = $4, instances = instances - 1, updated_at = now()
+     WHERE id = $1 AND last_occurrence_at = $3
+    """;
 
   /** A new instance was spawned for {@code $2}. */
   static final String ADVANCE = """

@@ -35,7 +35,9 @@ import java.util.UUID;
  * a no-op.
  *
  * <p>On completion: only the completion of the series' newest instance spawns (an older one's, or the same one
- * completed again after a reopen, does nothing). A schedule-anchored series spawns its next occurrence after the
+ * completed again after a reopen that left its spawned instance, does nothing). Reopening the instance whose completion
+ * spawned the newest one retracts that one while it is untouched ({@link #onReopened}), so Undo leaves one open copy
+ * and completing again spawns again. A schedule-anchored series spawns its next occurrence after the
  * current one; a completion-anchored one the first occurrence after the completion day, at DTSTART's time of day, the
  * rule started afresh from that day (its COUNT counted over the instances).
  *
@@ -66,10 +68,11 @@ public final class Spawner {
     this.evaluator = evaluator;
   }
 
-  /** The events {@link #onTaskEvent} acts on: a recurring instance completed or deleted. */
+  /** The events {@link #onTaskEvent} acts on: a recurring instance completed, reopened or deleted. */
   public static boolean concernsAnInstance(TaskflowEvent event) {
     boolean completed = EventTypes.TASK_COMPLETED.equals(event.type());
-    if (!completed && !EventTypes.TASK_DELETED.equals(event.type())) {
+    if (!completed && !EventTypes.TASK_DELETED.equals(event.type())
+      && !EventTypes.TASK_REOPENED.equals(event.type())) {
       return false;
     }
     JsonObject task = event.data().getJsonObject("task");
@@ -83,9 +86,13 @@ public final class Spawner {
    * instance would carry on any more.
    */
   public Future<Void> onTaskEvent(SqlConnection tx, TaskflowEvent event) {
+    if (EventTypes.TASK_REOPENED.equals(event.type())) {
+      return onReopened(tx, event);
+    }
     JsonObject task = event.data().getJsonObject("task");
     UUID seriesId = UUID.fromString(task.getString("seriesId"));
     OffsetDateTime occurrence = OffsetDateTime.parse(task.getString("occurrenceAt"));
+    UUID completedId = UUID.fromString(task.getString("id"));
     return tx.preparedQuery(SeriesSql.SERIES_FOR_UPDATE).execute(Tuple.of(seriesId, event.userId()))
       .compose(rows -> {
         if (rows.size() == 0) {
@@ -114,7 +121,7 @@ public final class Spawner {
                 series.instances());
               return tx.preparedQuery(SeriesSql.END).execute(Tuple.of(series.id())).mapEmpty();
             }
-            return spawn(tx, series, next.get(), event.correlationId());
+            return spawn(tx, series, next.get(), completedId, event.correlationId());
           });
       });
   }
@@ -171,7 +178,7 @@ public final class Spawner {
           LOG.info("Series {} catches up: spawning {} and leaving out the occurrences since {}", series.id(),
             scheduled.spawn().occurrence(), scheduled.due());
         }
-        return spawn(tx, series, scheduled.spawn(), null);
+        return spawn(tx, series, scheduled.spawn(), null, null);
       }, e -> {
         if (e instanceof RuleTimeoutException) {
           // tried again a minimum interval later, not at once (which would spin)
@@ -185,8 +192,62 @@ public final class Spawner {
       });
   }
 
-  /** Inserts the instance for {@code next}, advances the series and writes the spawned event. */
-  private Future<Void> spawn(SqlConnection tx, Series series, SeriesRules.Next next, String correlationId) {
+  /**
+   * Reopening the instance whose completion spawned the series' newest one retracts that one while it is untouched:
+   * still open, never changed (its version as created), no reminder of the user's own. It is deleted with its
+   * {@code taskflow.task.deleted} event and its pending reminders cancelled, and the series goes back to before the
+   * spawn (the reopened instance its newest again, one instance fewer), all in the consumer's transaction, so
+   * completing the reopened one again spawns the next exactly once more. An instance the user has changed stays: then
+   * both are open, as the user made them. Per-user order in {@code task-events} has the completion handled first.
+   */
+  private Future<Void> onReopened(SqlConnection tx, TaskflowEvent event) {
+    JsonObject task = event.data().getJsonObject("task");
+    UUID reopenedId = UUID.fromString(task.getString("id"));
+    UUID seriesId = UUID.fromString(task.getString("seriesId"));
+    OffsetDateTime reopenedAt = OffsetDateTime.parse(task.getString("occurrenceAt"));
+    return tx.preparedQuery(SeriesSql.SPAWNED_BY).execute(Tuple.of(reopenedId, event.userId(), seriesId))
+      .compose(spawned -> {
+        if (spawned.size() == 0) {
+          return Future.succeededFuture();
+        }
+        Task next = Task.from(spawned.iterator().next());
+        return tx.preparedQuery(SeriesSql.SERIES_FOR_UPDATE).execute(Tuple.of(seriesId, event.userId()))
+          .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+            : tx.preparedQuery(SeriesSql.OWN_REMINDERS).execute(Tuple.of(next.id(), event.userId()))
+              .compose(own -> {
+                Series series = Series.from(rows.iterator().next());
+                boolean untouched = Task.OPEN.equals(next.status()) && next.version() == 1
+                  && !own.iterator().next().getBoolean(0);
+                if (!series.lastOccurrenceAt().isEqual(next.occurrenceAt()) || !untouched) {
+                  LOG.info("Task {} reopened; the instance {} its completion spawned stays: {}", reopenedId, next.id(),
+                    untouched ? "it is no longer the newest" : "the user has changed it");
+                  return Future.succeededFuture();
+                }
+                return retract(tx, series, next, reopenedId, reopenedAt, event.correlationId());
+              }));
+      });
+  }
+
+  private Future<Void> retract(SqlConnection tx, Series series, Task next, UUID reopenedId, OffsetDateTime reopenedAt,
+                               String correlationId) {
+    OffsetDateTime following = series.completionAnchored() ? null : next.occurrenceAt();
+    return tx.preparedQuery(SeriesSql.DELETE_INSTANCE).execute(Tuple.of(next.id(), series.userId()))
+      .compose(v -> tx.preparedQuery(SeriesSql.CANCEL_REMINDERS).execute(Tuple.of(next.id(), series.userId())))
+      .compose(v -> tx.preparedQuery(SeriesSql.RETRACT)
+        .execute(Tuple.of(series.id(), reopenedAt, next.occurrenceAt(), following)))
+      .compose(v -> outbox.append(tx, series.userId(), EventTypes.TASK_DELETED, next.id().toString(), correlationId,
+        new JsonObject().put("task", next.toJson()).put("retractedFor", reopenedId.toString())))
+      .onSuccess(v -> LOG.info("Series {}: instance {} retracted, as {} whose completion spawned it was reopened",
+        series.id(), next.id(), reopenedId))
+      .mapEmpty();
+  }
+
+  /**
+   * Inserts the instance for {@code next} ({@code spawnedFrom}: the completed instance that spawned it, null on
+   * schedule), advances the series and writes the spawned event.
+   */
+  private Future<Void> spawn(SqlConnection tx, Series series, SeriesRules.Next next, UUID spawnedFrom,
+                             String correlationId) {
     LocalDateTime occurrence = next.occurrence();
     ZoneId zone = ZoneId.of(series.timezone());
     OffsetDateTime at = ZonedDateTime.of(occurrence, zone).toOffsetDateTime();
@@ -197,7 +258,7 @@ public final class Spawner {
         JsonObject template = previous == null ? series.template() : Series.templateOf(previous);
         return tx.preparedQuery(SeriesSql.INSERT_INSTANCE).execute(Tuple.from(new Object[]{UUID.randomUUID(),
             series.userId(), template.getString("title"), template.getString("description", ""),
-            template.getString("priority", "normal"), tags(template), at, zone.getId(), series.id()}))
+            template.getString("priority", "normal"), tags(template), at, zone.getId(), series.id(), spawnedFrom}))
           .compose(inserted -> {
             Future<Void> advanced = tx.preparedQuery(SeriesSql.ADVANCE)
               .execute(Tuple.of(series.id(), at, following, template)).mapEmpty();

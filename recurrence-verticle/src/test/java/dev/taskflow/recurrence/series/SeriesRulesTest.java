@@ -65,4 +65,20 @@ class SeriesRulesTest {
     assertThatThrownBy(() -> rules.onSchedule(series, last.plusSeconds(5))).isInstanceOf(InvalidRuleException.class)
       .hasMessageContaining("candidate");
   }
+
+  @Test
+  @DisplayName("a plan starts at the rule's first occurrence from DTSTART: a Monday task given Tue/Thu is due the "
+    + "Tuesday, DTSTART synchronised; a DTSTART that is an occurrence stays")
+  void planStartsAtFirstOccurrence() {
+    OffsetDateTime monday = OffsetDateTime.parse("2027-01-04T08:00:00Z");
+    SeriesRules.Plan moved = rules.plan(new SeriesSpec("FREQ=WEEKLY;BYDAY=TU,TH", null, null, null, null), monday,
+      "Europe/Paris");
+    assertThat(moved.start()).isEqualTo(OffsetDateTime.parse("2027-01-05T09:00:00+01:00"));
+    assertThat(moved.recurrence().start()).isEqualTo(LocalDateTime.parse("2027-01-05T09:00:00"));
+    assertThat(moved.next()).isEqualTo(OffsetDateTime.parse("2027-01-07T09:00:00+01:00"));
+    SeriesRules.Plan kept = rules.plan(new SeriesSpec("FREQ=WEEKLY;BYDAY=MO,TH", null, null, null, null), monday,
+      "Europe/Paris");
+    assertThat(kept.start()).isEqualTo(OffsetDateTime.parse("2027-01-04T09:00:00+01:00"));
+    assertThat(kept.recurrence().start()).isEqualTo(LocalDateTime.parse("2027-01-04T09:00:00"));
+  }
 }
