@@ -491,6 +491,7 @@ class WebUiTest {
     assertThat(instances).hasSize(1);
     assertThat(instances.getJsonObject(0).getString("id")).isEqualTo(id);
     assertThat(instances.getJsonObject(0).getString("status")).isEqualTo("open");
+    removeTask(token, id);
   }
 
   @Test
@@ -535,6 +536,14 @@ class WebUiTest {
     JsonObject moved = send(token, HttpMethod.GET, "/api/v1/tasks/" + id, null).bodyAsJsonObject();
     assertThat(Instant.parse(moved.getString("dueAt"))).isEqualTo(tuesdayAt);
     ada.switchTo(first);
+    removeTask(token, id);
+  }
+
+  /** Deletes a task this test made (the views that follow count the rows) and waits for its row to leave the list. */
+  void removeTask(String token, String id) {
+    assertThat(send(token, HttpMethod.DELETE, "/api/v1/tasks/" + id, null).statusCode()).isEqualTo(204);
+    ada.waitUntil("the task gone from the list", "return document.querySelector(\"#task-list .task[data-task-id='\""
+      + " + arguments[0] + \"']\") === null", id);
   }
 
   /** The full due date the current tab's row of task {@code id} shows (its title), or null. */
