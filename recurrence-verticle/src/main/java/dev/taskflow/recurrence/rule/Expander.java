@@ -257,10 +257,11 @@ final class Expander {
         default -> candidates.add(at);
       }
       second += step;
-      keep(candidates);
+      if (keep(candidates)) {
+        scannedDayGave = true; // even when DTSTART's day gave only times before DTSTART: the phase is alive
+      }
       if (!pending.isEmpty()) {
         lastHitDay = epochDay;
-        scannedDayGave = true;
       }
     }
     return true;
@@ -285,8 +286,11 @@ final class Expander {
     return down == at ? at : down + step;
   }
 
-  /** A period's sorted candidates after BYSETPOS, those before DTSTART (or DTSTART itself when inserted) left out. */
-  private void keep(List<LocalDateTime> candidates) {
+  /**
+   * A period's sorted candidates after BYSETPOS, those before DTSTART (or DTSTART itself when inserted) left out; true
+   * when BYSETPOS left any, before or after DTSTART.
+   */
+  private boolean keep(List<LocalDateTime> candidates) {
     List<LocalDateTime> chosen = candidates;
     if (rule.setPositions != null && !candidates.isEmpty()) {
       TreeSet<LocalDateTime> picked = new TreeSet<>();
@@ -304,6 +308,7 @@ final class Expander {
         pending.add(t);
       }
     }
+    return !chosen.isEmpty();
   }
 
   /** True when every date part of the rule admits {@code day}. */
