@@ -22,24 +22,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An RFC 5545 recurrence: an RRULE parsed by lib-recur in strict RFC 5545 mode, a DTSTART in local (wall-clock) time,
- * its IANA zone and EXDATEs. The rule is iterated in floating local time and each occurrence is placed in the zone
- * with {@link ZonedDateTime#of}, which gives RFC 5545's answers in DST gaps (a non-existent 02:30 moves forward by the
- * gap's length, to 03:30) and overlaps (the first, earlier instant). DTSTART is the first occurrence, as in RFC 5545.
+ * An RFC 5545 recurrence: an RRULE parsed by lib-recur in strict RFC 5545 mode (and checked against the RFC's own
+ * restrictions by {@link RuleParts}), a DTSTART in local (wall-clock) time, its IANA zone and EXDATEs. The rule is
+ * expanded by our {@link Expander} (lib-recur's iterator gave up on sparse sub-daily rules and got ISO week 53 wrong) in
+ * floating local time and each occurrence is placed in the zone with {@link ZonedDateTime#of}, which gives RFC 5545's
+ * answers in DST gaps (a non-existent 02:30 moves forward by the gap's length, to 03:30) and overlaps (the first,
+ * earlier instant). DTSTART is the first occurrence, as in RFC 5545, and counts for COUNT.
  *
  * <p>An UNTIL in UTC (as RFC 5545 requires with a zoned DTSTART) is converted to the zone's local time before
- * iterating, so the floating iteration compares like with like. A rule that can never produce an occurrence makes
- * lib-recur give up after a bounded number of empty rounds; that, like every parse error, is an
- * {@link InvalidRuleException}.
+ * iterating, so the floating iteration compares like with like. A rule that can never produce an occurrence (nothing in
+ * a 400-year cycle), like every parse error, is an {@link InvalidRuleException}.
  *
  * <p>Every evaluation is bounded by the {@link RuleLimits}: a rule whose FREQ period expands to more candidates than
- * {@link RuleLimits#maxCandidatesPerPeriod()} is refused when it is parsed (lib-recur materialises a period's whole
- * candidate set, BYSETPOS or not, inside one uninterruptible {@code next()}: 32 million for
- * {@code FREQ=YEARLY;BYMONTH=1,…,12;BYMONTHDAY=1,…,31;BYHOUR=0,…,23;BYMINUTE=0,…,59;BYSECOND=0,…,59}); a fast-forward
- * over more FREQ periods than {@link RuleLimits#maxSkippedPeriods()} is refused before it starts; and each call stops
+ * {@link RuleLimits#maxCandidatesPerPeriod()} is refused when it is parsed (a period's whole candidate set is built
+ * before BYSETPOS picks from it: 32 million for
+ * {@code FREQ=YEARLY;BYMONTH=1,…,12;BYMONTHDAY=1,…,31;BYHOUR=0,…,23;BYMINUTE=0,…,59;BYSECOND=0,…,59}); a jump over
+ * more FREQ periods than {@link RuleLimits#maxSkippedPeriods()} is refused before it starts; and each call stops
  * with an {@link InvalidRuleException} after {@link RuleLimits#maxSteps()} occurrences or with a
- * {@link RuleTimeoutException} past its {@link RuleLimits#timeout()}, checked between steps. A call never answers with
- * a partial result.
+ * {@link RuleTimeoutException} past its {@link RuleLimits#timeout()}, checked between steps and while a sparse rule
+ * scans. A call never answers with a partial result.
  */
 public final class Recurrence {
   private static final Pattern UNTIL_UTC = Pattern.compile("UNTIL=(\\d{8}T\\d{6})Z", Pattern.CASE_INSENSITIVE);
