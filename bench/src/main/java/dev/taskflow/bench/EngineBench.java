@@ -47,15 +47,17 @@ public final class EngineBench {
       "window(100)");
     for (String rule : RULES) {
       Function<Recurrence, Object> first = r -> r.first(20);
-      Function<Recurrence, Object> after = r -> r.firstAfter(someMoment(random));
-      Function<Recurrence, Object> window = r -> r.window(someMoment(random), null, null, 100);
+      Function<Recurrence, Object> after = r -> r.firstAfter(someMoment(random, r));
+      Function<Recurrence, Object> window = r -> r.window(someMoment(random, r), null, null, 100);
       out.printf(Locale.ROOT, "%-60s %28s %28s %28s%n", rule.length() > 60 ? rule.substring(0, 57) + "..." : rule,
         measure(rule, first, iterations), measure(rule, after, iterations), measure(rule, window, iterations));
     }
   }
 
-  private static LocalDateTime someMoment(Random random) {
-    return START.plusMinutes(random.nextInt(5 * 365 * 24 * 60));
+  /** A random moment of the next five years; of the next 50 days for SECONDLY (its jump limit is 5 million seconds). */
+  private static LocalDateTime someMoment(Random random, Recurrence r) {
+    return r.freq().equals("SECONDLY") ? START.plusSeconds(random.nextInt(50 * 86_400))
+      : START.plusMinutes(random.nextInt(5 * 365 * 24 * 60));
   }
 
   private static String measure(String rule, Function<Recurrence, Object> call, int iterations) {
