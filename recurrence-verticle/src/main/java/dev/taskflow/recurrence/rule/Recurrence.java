@@ -1,10 +1,8 @@
 package dev.taskflow.recurrence.rule;
 
-import org.dmfs.rfc5545.DateTime;
 import org.dmfs.rfc5545.recur.Freq;
 import org.dmfs.rfc5545.recur.InvalidRecurrenceRuleException;
 import org.dmfs.rfc5545.recur.RecurrenceRule;
-import org.dmfs.rfc5545.recur.RecurrenceRuleIterator;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -24,24 +22,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An RFC 5545 recurrence: an RRULE parsed by lib-recur in strict RFC 5545 mode, a DTSTART in local (wall-clock) time,
- * its IANA zone and EXDATEs. The rule is iterated in floating local time and each occurrence is placed in the zone
- * with {@link ZonedDateTime#of}, which gives RFC 5545's answers in DST gaps (a non-existent 02:30 moves forward by the
- * gap's length, to 03:30) and overlaps (the first, earlier instant). DTSTART is the first occurrence, as in RFC 5545.
+ * An RFC 5545 recurrence: an RRULE parsed by lib-recur in strict RFC 5545 mode (and checked against the RFC's own
+ * restrictions by {@link RuleParts}), a DTSTART in local (wall-clock) time, its IANA zone and EXDATEs. The rule is
+ * expanded by our {@link Expander} (lib-recur's iterator gave up on sparse sub-daily rules and got ISO week 53 wrong) in
+ * floating local time and each occurrence is placed in the zone with {@link ZonedDateTime#of}, which gives RFC 5545's
+ * answers in DST gaps (a non-existent 02:30 moves forward by the gap's length, to 03:30) and overlaps (the first,
+ * earlier instant). DTSTART is the first occurrence, as in RFC 5545, and counts for COUNT.
  *
  * <p>An UNTIL in UTC (as RFC 5545 requires with a zoned DTSTART) is converted to the zone's local time before
- * iterating, so the floating iteration compares like with like. A rule that can never produce an occurrence makes
- * lib-recur give up after a bounded number of empty rounds; that, like every parse error, is an
- * {@link InvalidRuleException}.
+ * iterating, so the floating iteration compares like with like. A rule that can never produce an occurrence (nothing in
+ * a 400-year cycle), like every parse error, is an {@link InvalidRuleException}.
  *
  * <p>Every evaluation is bounded by the {@link RuleLimits}: a rule whose FREQ period expands to more candidates than
- * {@link RuleLimits#maxCandidatesPerPeriod()} is refused when it is parsed (lib-recur materialises a period's whole
- * candidate set, BYSETPOS or not, inside one uninterruptible {@code next()}: 32 million for
- * {@code FREQ=YEARLY;BYMONTH=1,…,12;BYMONTHDAY=1,…,31;BYHOUR=0,…,23;BYMINUTE=0,…,59;BYSECOND=0,…,59}); a fast-forward
- * over more FREQ periods than {@link RuleLimits#maxSkippedPeriods()} is refused before it starts; and each call stops
+ * {@link RuleLimits#maxCandidatesPerPeriod()} is refused when it is parsed (a period's whole candidate set is built
+ * before BYSETPOS picks from it: 32 million for
+ * {@code FREQ=YEARLY;BYMONTH=1,…,12;BYMONTHDAY=1,…,31;BYHOUR=0,…,23;BYMINUTE=0,…,59;BYSECOND=0,…,59}); a jump over
+ * more FREQ periods than {@link RuleLimits#maxSkippedPeriods()} is refused before it starts; and each call stops
  * with an {@link InvalidRuleException} after {@link RuleLimits#maxSteps()} occurrences or with a
- * {@link RuleTimeoutException} past its {@link RuleLimits#timeout()}, checked between steps. A call never answers with
- * a partial result.
+ * {@link RuleTimeoutException} past its {@link RuleLimits#timeout()}, checked between steps and while a sparse rule
+ * scans. A call never answers with a partial result.
  */
 public final class Recurrence {
   private static final Pattern UNTIL_UTC = Pattern.compile("UNTIL=(\\d{8}T\\d{6})Z", Pattern.CASE_INSENSITIVE);
@@ -51,6 +50,7 @@ public final class Recurrence {
 
   private final String rrule;
   private final RecurrenceRule rule;
+  private final RuleParts parts;
   private final LocalDateTime start;
   private final ZoneId zone;
   private final TreeSet<LocalDateTime> exdates;
@@ -60,6 +60,7 @@ public final class Recurrence {
                      RuleLimits limits) {
     this.rrule = rrule;
     this.rule = rule;
+    this.parts = RuleParts.of(rule, start);
     this.start = start;
     this.zone = zone;
     this.exdates = exdates;
@@ -108,7 +109,7 @@ public final class Recurrence {
     Recurrence recurrence = new Recurrence(text, rule, start, zone,
       new TreeSet<>(exdates == null ? List.of() : exdates.stream().map(d -> d.truncatedTo(ChronoUnit.SECONDS)).toList()),
       limits);
-    if (recurrence.first(1).isEmpty() && recurrence.firstAfter(start).isEmpty()) {
+    if (recurrence.never()) {
       throw new InvalidRuleException("rrule '" + rrule + "' never produces an occurrence from " + start + ".");
     }
     return recurrence;
@@ -160,10 +161,10 @@ public final class Recurrence {
   public List<LocalDateTime> first(int count) {
     Budget budget = new Budget();
     List<LocalDateTime> result = new ArrayList<>(count);
-    RecurrenceRuleIterator it = iterator();
-    while (result.size() < count && hasNext(it)) {
+    Expander it = iterator(budget);
+    while (result.size() < count) {
       budget.step();
-      LocalDateTime next = next(it);
+      LocalDateTime next = it.next();
       if (next == null) {
         break;
       }
@@ -177,13 +178,11 @@ public final class Recurrence {
   /** The first occurrence strictly after {@code after} (local time), EXDATEs left out; empty when the series ended. */
   public Optional<LocalDateTime> firstAfter(LocalDateTime after) {
     Budget budget = new Budget();
-    RecurrenceRuleIterator it = iterator();
-    if (!forward(it, after)) {
-      return Optional.empty();
-    }
-    while (hasNext(it)) {
+    Expander it = iterator(budget);
+    forward(it, after);
+    while (true) {
       budget.step();
-      LocalDateTime next = next(it);
+      LocalDateTime next = it.next();
       if (next == null) {
         break;
       }
@@ -204,13 +203,13 @@ public final class Recurrence {
     LocalDateTime lower = exclusive ? after : from;
     Budget budget = new Budget();
     List<LocalDateTime> result = new ArrayList<>(Math.min(limit, 128));
-    RecurrenceRuleIterator it = iterator();
-    if (lower != null && !forward(it, lower)) {
-      return result;
+    Expander it = iterator(budget);
+    if (lower != null) {
+      forward(it, lower);
     }
-    while (result.size() < limit && hasNext(it)) {
+    while (result.size() < limit) {
       budget.step();
-      LocalDateTime next = next(it);
+      LocalDateTime next = it.next();
       if (next == null || (until != null && next.isAfter(until))) {
         break;
       }
@@ -244,14 +243,12 @@ public final class Recurrence {
 
   private Optional<LocalDateTime> latestIn(LocalDateTime from, LocalDateTime notAfter) {
     Budget budget = new Budget();
-    RecurrenceRuleIterator it = iterator();
-    if (!forward(it, from)) {
-      return Optional.empty();
-    }
+    Expander it = iterator(budget);
+    forward(it, from);
     LocalDateTime last = null;
-    while (hasNext(it)) {
+    while (true) {
       budget.step();
-      LocalDateTime next = next(it);
+      LocalDateTime next = it.next();
       if (next == null || next.isAfter(notAfter)) {
         break;
       }
@@ -321,16 +318,14 @@ public final class Recurrence {
   }
 
   /**
-   * Moves the iterator to {@code target}; false when the rule can never get there. With COUNT lib-recur's fast-forward
-   * is a loop of uninterruptible steps (every instance must be counted), so it is left to the caller's budgeted loop.
-   * Without COUNT it walks FREQ periods one by one, so it is refused beyond {@link RuleLimits#maxSkippedPeriods()}.
+   * Moves the expansion to the FREQ period of {@code target}. With COUNT every instance before it must be counted, so
+   * it is left to the caller's budgeted loop. Without COUNT the jump itself costs nothing, but it is still refused
+   * beyond {@link RuleLimits#maxSkippedPeriods()} FREQ periods (a series that old is a mistake, and the limit keeps the
+   * answer the same whatever engine walks the rule).
    */
-  private boolean forward(RecurrenceRuleIterator it, LocalDateTime target) {
-    if (it == null) {
-      return false;
-    }
+  private void forward(Expander it, LocalDateTime target) {
     if (!target.isAfter(start) || rule.getCount() != null) {
-      return true;
+      return;
     }
     long periods = unit(rule.getFreq()).between(start, target) / Math.max(1, rule.getInterval());
     if (periods > limits.maxSkippedPeriods()) {
@@ -338,24 +333,11 @@ public final class Recurrence {
         + rule.getFreq() + " periods from its start " + format(start) + " to " + format(target) + "; the limit is "
         + limits.maxSkippedPeriods() + ". Start the series later.");
     }
-    try {
-      it.fastForward(floating(target));
-      return true;
-    } catch (RuntimeException cannotMatch) {
-      return false;
-    }
+    it.skipTo(target);
   }
 
   private static ChronoUnit unit(Freq freq) {
-    return switch (freq) {
-      case SECONDLY -> ChronoUnit.SECONDS;
-      case MINUTELY -> ChronoUnit.MINUTES;
-      case HOURLY -> ChronoUnit.HOURS;
-      case DAILY -> ChronoUnit.DAYS;
-      case WEEKLY -> ChronoUnit.WEEKS;
-      case MONTHLY -> ChronoUnit.MONTHS;
-      case YEARLY -> ChronoUnit.YEARS;
-    };
+    return RuleParts.unit(freq);
   }
 
   /**
@@ -436,6 +418,10 @@ public final class Recurrence {
         throw new InvalidRuleException("rrule '" + shown(rrule) + "' needs more than " + limits.maxSteps() + " steps to "
           + "evaluate from its start " + format(start) + ".");
       }
+      checkTime();
+    }
+
+    void checkTime() {
       if (System.nanoTime() - deadline > 0) {
         throw new RuleTimeoutException("rrule '" + shown(rrule) + "' took longer than " + limits.timeout().toMillis()
           + " ms to evaluate.");
@@ -443,39 +429,13 @@ public final class Recurrence {
     }
   }
 
-  /** An iterator from DTSTART; lib-recur throws already here for a rule that can never match: then null. */
-  private RecurrenceRuleIterator iterator() {
-    try {
-      return rule.iterator(floating(start));
-    } catch (RuntimeException cannotMatch) {
-      return null;
-    }
+  /** The expansion from DTSTART, DTSTART first, within {@code budget}'s time. */
+  private Expander iterator(Budget budget) {
+    return new Expander(parts, start, true, budget::checkTime);
   }
 
-  /** lib-recur signals a rule that cannot match by throwing from the iterator. */
-  private static boolean hasNext(RecurrenceRuleIterator it) {
-    try {
-      return it != null && it.hasNext();
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static LocalDateTime next(RecurrenceRuleIterator it) {
-    try {
-      return local(it.nextDateTime());
-    } catch (RuntimeException cannotMatch) {
-      return null;
-    }
-  }
-
-  private static DateTime floating(LocalDateTime t) {
-    return new DateTime(t.getYear(), t.getMonthValue() - 1, t.getDayOfMonth(), t.getHour(), t.getMinute(),
-      t.getSecond());
-  }
-
-  private static LocalDateTime local(DateTime t) {
-    return LocalDateTime.of(t.getYear(), t.getMonth() + 1, t.getDayOfMonth(), t.getHours(), t.getMinutes(),
-      t.getSeconds());
+  /** True when the rule itself gives nothing from DTSTART on, whatever COUNT or UNTIL say (30 February). */
+  private boolean never() {
+    return new Expander(parts, start, false, new Budget()::checkTime).next() == null;
   }
 }

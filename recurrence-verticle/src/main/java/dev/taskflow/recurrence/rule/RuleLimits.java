@@ -3,16 +3,15 @@ package dev.taskflow.recurrence.rule;
 import java.time.Duration;
 
 /**
- * What one evaluation of a rule may cost. lib-recur builds the whole candidate set of a FREQ period before it hands out
- * the first occurrence of it, and a single {@code next()} or {@code fastForward()} cannot be interrupted, so the cost is
- * bounded before iterating ({@code maxCandidatesPerPeriod}, {@code maxSkippedPeriods}) and between steps
+ * What one evaluation of a rule may cost. The {@link Expander} builds the whole candidate set of a FREQ period before it
+ * hands out the first occurrence of it (BYSETPOS picks from the whole set), so the cost is bounded before iterating ({@code maxCandidatesPerPeriod}, {@code maxSkippedPeriods}) and between steps
  * ({@code maxSteps}, {@code timeout}).
  *
  * @param maxCandidatesPerPeriod the most candidate date-times one FREQ period may expand to (BYMONTH × BYMONTHDAY ×
  *                               BYDAY × BYHOUR × BYMINUTE × BYSECOND …, counted as RFC 5545's table expands them for
  *                               the FREQ); a rule above it is refused before anything is iterated
  * @param maxSteps               occurrences one call may step through
- * @param maxSkippedPeriods      FREQ periods one fast-forward may skip (lib-recur walks them one by one)
+ * @param maxSkippedPeriods      FREQ periods one jump may skip
  * @param timeout                how long one call may take, checked between steps
  */
 public record RuleLimits(long maxCandidatesPerPeriod, int maxSteps, long maxSkippedPeriods, Duration timeout) {

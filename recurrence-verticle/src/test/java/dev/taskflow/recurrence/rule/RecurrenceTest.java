@@ -135,7 +135,7 @@ class RecurrenceTest {
   void boundedCost() {
     // 7 weekdays × 53 × 24 hours = 8,904 candidates a year, one occurrence a year
     String rule = "FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=" + range(0, 23) + ";BYSETPOS=-1";
-    Recurrence r = Recurrence.of(rule, at("2026-01-01T09:00"), "UTC", List.of());
+    Recurrence r = Recurrence.of(rule, at("2025-12-31T23:00"), "UTC", List.of());
     for (int warm = 0; warm < 20; warm++) {
       r.first(10);
     }
@@ -196,5 +196,24 @@ class RecurrenceTest {
       .shortestGap(50)).contains(Duration.ofMinutes(1));
     assertThat(Recurrence.of("FREQ=DAILY;COUNT=1", at("2026-01-01T00:00"), "UTC", List.of()).shortestGap(50))
       .isEmpty();
+  }
+
+  @Test
+  @DisplayName("a rule that can never match is refused as it is parsed within 1 s, even when sub-daily or sparse: the "
+    + "engine stops after a 400-year cycle and skips days and grid phases that give nothing")
+  void neverWithinASecond() {
+    for (String rule : List.of("FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=SECONDLY;INTERVAL=2;BYSECOND=1",
+      "FREQ=MINUTELY;INTERVAL=7;BYMONTH=2;BYMONTHDAY=30;BYHOUR=1", "FREQ=YEARLY;INTERVAL=400;BYMONTH=2;BYMONTHDAY=29",
+      "FREQ=DAILY;BYHOUR=9;BYSETPOS=2", "FREQ=HOURLY;INTERVAL=24;BYHOUR=5")) {
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> Recurrence.of(rule, at("2001-01-01T00:00"), "UTC", List.of())).as(rule)
+        .isInstanceOf(InvalidRuleException.class).hasMessageContaining("never produces");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as(rule).isLessThan(Duration.ofSeconds(1));
+    }
+    // the same rules where they can match do
+    assertThat(Recurrence.of("FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29", at("2000-01-01T00:00"), "UTC",
+      List.of()).first(3)).containsExactly(at("2000-01-01T00:00"), at("2000-02-29T00:00"), at("2004-02-29T00:00"));
+    assertThat(Recurrence.of("FREQ=HOURLY;INTERVAL=24;BYHOUR=5", at("2001-01-01T05:00"), "UTC", List.of()).first(2))
+      .containsExactly(at("2001-01-01T05:00"), at("2001-01-02T05:00"));
   }
 }

@@ -58,4 +58,28 @@ class Rfc5545ExamplesTest {
         example.count()).hasSize(example.count());
     }
   }
+
+  /** The preview answers at most 100 a page; "Daily until December 24, 1997" has 113, read here page by page. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examples")
+  void throughPagesOf100(String name, Example example) {
+    Recurrence recurrence = Recurrence.of(example.rrule(), example.dtstart(), example.timezone(), example.exdates());
+    List<LocalDateTime> all = new java.util.ArrayList<>();
+    List<LocalDateTime> page = recurrence.window(null, null, null, PAGE);
+    int pages = 0;
+    while (!page.isEmpty() && all.size() < example.count()) {
+      all.addAll(page);
+      pages++;
+      page = recurrence.window(null, null, page.get(page.size() - 1), PAGE);
+    }
+    assertThat(all.subList(0, Math.min(all.size(), example.count()))).as(example.rrule())
+      .containsExactlyElementsOf(example.occurrences());
+    assertThat(pages).isEqualTo((example.count() + PAGE - 1) / PAGE);
+    if (recurrence.finite()) {
+      assertThat(all).hasSize(example.count());
+      assertThat(page).isEmpty();
+    }
+  }
+
+  private static final int PAGE = 100;
 }
