@@ -434,6 +434,20 @@ public final class Recurrence {
     return new Expander(parts, start, true, budget::checkTime);
   }
 
+  /**
+   * This recurrence with DTSTART moved to the first date-time the rule itself gives at or after it (this one when
+   * DTSTART matches the rule). RFC 5545 wants DTSTART synchronised with its rule and counts one that is not as an extra
+   * first occurrence, which is not what a person means who gives a Monday task "every Tuesday and Thursday": a series
+   * and its preview start here. Empty when the rule gives nothing from DTSTART before its UNTIL.
+   */
+  public Optional<Recurrence> synchronised() {
+    LocalDateTime first = new Expander(parts, start, false, new Budget()::checkTime).next();
+    if (first == null || (parts.until != null && first.isAfter(parts.until))) {
+      return Optional.empty();
+    }
+    return Optional.of(first.equals(start) ? this : restartedAt(first));
+  }
+
   /** True when the rule itself gives nothing from DTSTART on, whatever COUNT or UNTIL say (30 February). */
   private boolean never() {
     return new Expander(parts, start, false, new Budget()::checkTime).next() == null;

@@ -50,9 +50,8 @@ public final class SeriesRules {
    */
   Plan plan(SeriesSpec spec, OffsetDateTime dueAt, String taskZone) {
     Recurrence asked = spec.resolve(dueAt, taskZone, limits);
-    LocalDateTime first = asked.first(1).stream().findFirst().orElseThrow(() -> new InvalidRuleException("rrule '"
+    Recurrence recurrence = asked.synchronised().orElseThrow(() -> new InvalidRuleException("rrule '"
       + asked.rrule() + "' has no occurrence from " + Recurrence.format(asked.start()) + " on."));
-    Recurrence recurrence = first.equals(asked.start()) ? asked : asked.restartedAt(first);
     if (SeriesSpec.ON_SCHEDULE.equals(spec.spawn())) {
       checkInterval(recurrence);
       // the spawner's first look is "the latest occurrence up to now": it must be affordable from the start

@@ -73,8 +73,12 @@ public final class SeriesService {
     }
     List<LocalDateTime> exdates = body.getJsonArray("exdates", new JsonArray()).stream()
       .map(value -> SeriesSpec.localDateTime("exdates", String.valueOf(value))).toList();
+    // from where a series of this rule starts: DTSTART synchronised with the rule (SeriesRules.plan does the same)
     Recurrence recurrence = Recurrence.of(body.getString("rrule"), dtstart, body.getString("timezone"), exdates,
-      limits);
+      limits).synchronised().orElse(null);
+    if (recurrence == null) {
+      return new JsonObject().put("occurrences", new JsonArray()).put("next", null);
+    }
     if (after != null && !recurrence.window(after, after, null, 1).contains(after)) {
       throw new SeriesProblem(400, "after must be the next cursor of a previous page of this rule: "
         + Recurrence.format(after) + " is not one of its occurrences.");

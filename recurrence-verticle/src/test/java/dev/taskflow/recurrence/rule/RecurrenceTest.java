@@ -33,6 +33,21 @@ class RecurrenceTest {
   }
 
   @Test
+  @DisplayName("an unsynchronised DTSTART counts as the first occurrence (RFC 5545); synchronised() moves it to the rule's")
+  void synchronised() {
+    Recurrence monday = Recurrence.of("FREQ=WEEKLY;BYDAY=TU,TH;COUNT=3", at("2026-01-05T09:00"), "Europe/Paris",
+      List.of());
+    assertThat(monday.first(5)).containsExactly(at("2026-01-05T09:00"), at("2026-01-06T09:00"), at("2026-01-08T09:00"));
+    Recurrence moved = monday.synchronised().orElseThrow();
+    assertThat(moved.start()).isEqualTo(at("2026-01-06T09:00"));
+    assertThat(moved.first(5)).containsExactly(at("2026-01-06T09:00"), at("2026-01-08T09:00"), at("2026-01-13T09:00"));
+    Recurrence tuesday = Recurrence.of("FREQ=WEEKLY;BYDAY=TU,TH", at("2026-01-06T09:00"), "Europe/Paris", List.of());
+    assertThat(tuesday.synchronised()).containsSame(tuesday);
+    assertThat(Recurrence.of("FREQ=WEEKLY;BYDAY=TU;UNTIL=20260105T230000Z", at("2026-01-05T09:00"), "Europe/Paris",
+      List.of()).synchronised()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a window gives the occurrences between two times, and pages strictly after the last one seen")
   void window() {
     Recurrence weekly = Recurrence.of("FREQ=WEEKLY;BYDAY=MO,TH", at("2026-01-05T09:00"), "Europe/Paris", List.of());
