@@ -90,6 +90,11 @@ public final class SessionHandlers {
       if (renewal instanceof SessionRepository.Rotated rotated) {
         return json(ctx, 200, answer(ctx, rotated.issued(), inCookie));
       }
+      if (renewal instanceof SessionRepository.Raced raced) {
+        LOG.info("Refresh in session {} of user {} refused: its token was spent a moment ago by a concurrent renewal "
+          + "(grace window); the session stays", raced.sessionId(), raced.userId());
+        throw Problem.unauthorized("This refresh token was just renewed by another request; use the newer token.");
+      }
       if (inCookie) {
         clearCookie(ctx);
       }
