@@ -61,7 +61,7 @@ public final class SessionHandlers {
 
   /**
    * Opens a session for a user who just signed in, and answers its tokens: {@code token}, {@code expiresAt},
-   * {@code sessionId}, {@code refreshExpiresAt}, and {@code refreshToken} unless it went into the cookie.
+   * {@code expiresIn} (seconds), {@code sessionId}, {@code refreshExpiresAt}, and {@code refreshToken} unless it went into the cookie.
    */
   public Future<JsonObject> signIn(RoutingContext ctx, UUID userId, boolean inCookie) {
     return sessions.open(userId, ctx.request().getHeader("User-Agent")).map(opened -> {
@@ -180,6 +180,8 @@ public final class SessionHandlers {
       .put("token", tokens.sign(issued.userId().toString(),
         new JsonObject().put("sid", issued.sessionId().toString())))
       .put("expiresAt", Instant.now().plusSeconds(tokens.settings().ttlSeconds()).toString())
+      // relative, so a client whose clock is off still renews in time
+      .put("expiresIn", tokens.settings().ttlSeconds())
       .put("sessionId", issued.sessionId().toString())
       .put("refreshExpiresAt", issued.expiresAt().toInstant().toString());
     if (inCookie) {

@@ -95,6 +95,8 @@ class SessionsApiTest {
     assertThat(me(second.getString("token"))).isEqualTo(200);
     assertThat(refresh(second.getString("refreshToken")).statusCode()).as("the new one renews in turn").isEqualTo(200);
     assertThat(renewed.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(second.getInteger("expiresIn")).as("relative to the client's receive time, whatever its clock")
+      .isEqualTo(api.config.getInteger("jwt.ttl.seconds", 3600));
   }
 
   @Test
