@@ -192,6 +192,14 @@ public final class SessionHandlers {
     return answer;
   }
 
+  /**
+   * Expires the refresh cookie whether or not the request carried it: for endpoints outside its path (DELETE /me),
+   * which never receive it.
+   */
+  public static void expireCookie(RoutingContext ctx) {
+    ctx.response().addCookie(cookie(ctx.request(), "", 0));
+  }
+
   /** Expires the refresh cookie, when the request came with one. */
   public static void clearCookie(RoutingContext ctx) {
     if (ctx.request().getCookie(COOKIE) != null) {
