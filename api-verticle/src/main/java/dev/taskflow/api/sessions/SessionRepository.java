@@ -169,9 +169,9 @@ public final class SessionRepository {
   }
 
   /** Ends every session of the user but {@code keep} (all of them when it is null); answers their ids. */
-  public Future<List<UUID>> revokeOthers(UUID userId, UUID keep) {
-    return keep == null ? revokeAll(userId)
-      : pool.preparedQuery(SessionSql.DELETE_OTHERS).execute(Tuple.of(userId, keep)).map(SessionRepository::ids);
+  public Future<List<UUID>> revokeOthers(SqlClient client, UUID userId, UUID keep) {
+    return keep == null ? revokeAll(client, userId)
+      : client.preparedQuery(SessionSql.DELETE_OTHERS).execute(Tuple.of(userId, keep)).map(SessionRepository::ids);
   }
 
   /** Whether the account exists and, when the token names a session, that the session is still signed in. */
