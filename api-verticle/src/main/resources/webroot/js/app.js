@@ -191,7 +191,7 @@ function start(current) {
 
 /** After a sign-in, what the editor held when the previous session ended, back in the editor. */
 async function restoreDraft(userId) {
-  const draft = drafts.take(userId);
+  const draft = drafts.peek(userId);
   if (!draft) {
     return;
   }
@@ -202,6 +202,7 @@ async function restoreDraft(userId) {
       editor.openNew();
     }
     drafts.restore(draft, editor.form);
+    drafts.discard(); // only now: a restore that failed (the task could not be loaded) keeps it for the next try
     toasts.notice('Your draft is back', 'What you were typing when the session ended was kept.');
   } catch (e) {
     toasts.error(`Your draft could not be restored: ${e.message}`);

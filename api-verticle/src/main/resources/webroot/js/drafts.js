@@ -13,8 +13,8 @@ export function keep(userId, taskId, form) {
   sessionStorage.setItem(KEY, JSON.stringify({ userId, taskId, fields }));
 }
 
-/** The draft kept for this user, taken out of storage (or null). */
-export function take(userId) {
+/** The draft kept for this user (or null); it stays in storage until {@link discard} (after a successful restore). */
+export function peek(userId) {
   let draft = null;
   try {
     draft = JSON.parse(sessionStorage.getItem(KEY));
@@ -24,8 +24,12 @@ export function take(userId) {
   if (!draft || draft.userId !== userId) {
     return null;
   }
-  sessionStorage.removeItem(KEY);
   return draft;
+}
+
+/** Forgets the kept draft: it is back in the editor. */
+export function discard() {
+  sessionStorage.removeItem(KEY);
 }
 
 /** Puts a draft's values back into the (open) editor form, announcing each change as typing would. */

@@ -3,7 +3,9 @@
 // What is kept here is the short-lived access token only. The refresh token lives in an HttpOnly, SameSite=Strict
 // cookie scoped to /api/v1/auth, which no script of this page can read (so an injected script cannot carry it off)
 // and no other site can send; renew() trades it for a fresh access token (and the server rotates the cookie). Tabs
-// renew one at a time (a Web Lock): the cookie is shared, and a refresh token presented twice ends the session.
+// renew one at a time (a Web Lock, where the browser has one: not on plain http to a LAN address). Without it two
+// tabs may present the cookie at once; the server answers the second a plain 401 (a token spent a moment ago whose
+// successor is unused), and that tab takes the token the other one saved.
 
 const KEY = 'taskflow.session';
 const LOCK = 'taskflow.renew';
@@ -32,9 +34,15 @@ export function renewAt(session) {
   return expires - Math.min(60_000, Math.max(1_000, life / 4));
 }
 
-/** Keeps what a sign-in or a renewal answered ({token, expiresAt, sessionId}) with the user. */
+/**
+ * Keeps what a sign-in or a renewal answered ({token, expiresIn, expiresAt, sessionId}) with the user. The expiry
+ * kept is this browser's receive time plus the server's expiresIn, so a client clock that is off changes nothing.
+ */
 export function signedIn(answer, user) {
-  save({ token: answer.token, expiresAt: answer.expiresAt, sessionId: answer.sessionId, issuedAt: Date.now(), user });
+  const issuedAt = Date.now();
+  const expiresAt = Number.isFinite(answer.expiresIn)
+    ? new Date(issuedAt + answer.expiresIn * 1000).toISOString() : answer.expiresAt;
+  save({ token: answer.token, expiresAt, sessionId: answer.sessionId, issuedAt, user });
 }
 
 export function save(session) {
@@ -70,13 +78,34 @@ async function renewNow(stale) {
   if (kept.token === staleToken && stale === null && Date.now() < renewAt(kept) && valid()) {
     return kept; // still fresh: a timer in another tab ran first
   }
+  let response = await refreshRequest();
+  if (response.status === 401) {
+    // Another tab may have renewed with the same cookie a moment before (no Web Lock here): take what it saved, or,
+    // once its answer has set the new cookie, renew with that.
+    const newer = await newerThan(staleToken);
+    if (newer) {
+      return newer;
+    }
+    response = await refreshRequest();
+  }
+  if (!response.ok) {
+    return newerThan(staleToken, 0);
+  }
+  const answer = await response.json();
+  signedIn(answer, kept.user);
+  return current();
+}
+
+/**
+ * POST /auth/refresh. No timeout of its own: aborting a renewal the server already committed would lose the new
+ * cookie, and the next renewal would present a spent token (a reuse, which ends the session).
+ */
+async function refreshRequest() {
   let response;
   try {
     response = await fetch('/api/v1/auth/refresh', {
       method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{}',
       credentials: 'same-origin',
-      // the other tabs wait on the lock meanwhile: never for ever
-      signal: AbortSignal.timeout ? AbortSignal.timeout(15_000) : undefined,
     });
   } catch (e) {
     throw new Error('The server cannot be reached.');
@@ -84,12 +113,22 @@ async function renewNow(stale) {
   if (response.status >= 500) {
     throw new Error(`The server answered ${response.status}.`);
   }
-  if (!response.ok) {
-    return null;
+  return response;
+}
+
+/** A valid session another tab saved in place of `token`, waiting up to `waitMs` for it; else null. */
+async function newerThan(token, waitMs = 1_000) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const kept = valid();
+    if (kept && kept.token !== token) {
+      return kept;
+    }
+    if (Date.now() >= deadline) {
+      return null;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
   }
-  const answer = await response.json();
-  signedIn(answer, kept.user);
-  return current();
 }
 
 /** Called with the new session (or null) when this tab or another one logs in, renews or logs out. */

@@ -51,12 +51,14 @@ final class PasswordReset {
     AccountRepository accounts = new AccountRepository(pool);
     SessionRepository sessions = new SessionRepository(pool, SessionSettings.from(config));
     PasswordHasher hasher = new PasswordHasher(vertx, config, AuthLimits.shared(vertx, AuthLimitSettings.from(config)));
+    // the new password and the end of the sessions in one transaction: both or neither
     return hasher.hash(password)
-      .compose(hash -> accounts.setPasswordByEmail(email.trim(), hash))
-      .compose(found -> {
-        UUID userId = found.orElseThrow(() -> new IllegalArgumentException("no local account has the e-mail " + email));
-        return sessions.revokeAll(userId).map(ended -> new Result(userId, ended.size()));
-      })
+      .compose(hash -> accounts.inTransaction(tx -> accounts.setPasswordByEmail(tx, email.trim(), hash)
+        .compose(found -> {
+          UUID userId = found.orElseThrow(() -> new IllegalArgumentException("no local account has the e-mail "
+            + email));
+          return sessions.revokeAll(tx, userId).map(ended -> new Result(userId, ended.size()));
+        })))
       .eventually(hasher::close);
   }
 

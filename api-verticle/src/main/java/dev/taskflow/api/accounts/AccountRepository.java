@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -60,6 +61,9 @@ public final class AccountRepository {
     ON CONFLICT (id) DO NOTHING
     """;
 
+  /** First in a deletion: a sign-in opening a session meanwhile waits, so no session escapes the list ended. */
+  private static final String LOCK_USER = "SELECT id FROM users WHERE id = $1 FOR UPDATE";
+
   /** Thrown by {@link #create} when the e-mail is taken. */
   public static final class EmailTaken extends RuntimeException {
     EmailTaken() {
@@ -111,13 +115,18 @@ public final class AccountRepository {
       .recover(e -> Future.failedFuture(isUniqueViolation(e) ? new EmailTaken() : e));
   }
 
-  public Future<Void> setPassword(UUID id, String passwordHash) {
-    return pool.preparedQuery(UPDATE_PASSWORD).execute(Tuple.of(id, passwordHash)).mapEmpty();
+  /** Runs {@code work} in one transaction (a password change with the end of sessions it implies). */
+  public <T> Future<T> inTransaction(java.util.function.Function<SqlClient, Future<T>> work) {
+    return pool.withTransaction(work::apply);
+  }
+
+  public Future<Void> setPassword(SqlClient client, UUID id, String passwordHash) {
+    return client.preparedQuery(UPDATE_PASSWORD).execute(Tuple.of(id, passwordHash)).mapEmpty();
   }
 
   /** The operator's reset: the new hash for the local account with this e-mail; empty when there is none. */
-  public Future<Optional<UUID>> setPasswordByEmail(String email, String passwordHash) {
-    return pool.preparedQuery(PASSWORD_BY_EMAIL).execute(Tuple.of(email, passwordHash))
+  public Future<Optional<UUID>> setPasswordByEmail(SqlClient client, String email, String passwordHash) {
+    return client.preparedQuery(PASSWORD_BY_EMAIL).execute(Tuple.of(email, passwordHash))
       .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID("id")));
   }
 
@@ -128,7 +137,8 @@ public final class AccountRepository {
    * @return the ids of the sessions that ended with it
    */
   public Future<java.util.List<UUID>> delete(UUID id, OutboxWriter outbox) {
-    return pool.withTransaction(tx -> tx.preparedQuery(SESSIONS_OF).execute(Tuple.of(id))
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_USER).execute(Tuple.of(id))
+      .compose(locked -> tx.preparedQuery(SESSIONS_OF).execute(Tuple.of(id)))
       .compose(sessions -> tx.preparedQuery(DELETE_OUTBOX).execute(Tuple.of(id))
         .compose(v -> outbox.append(tx, id, EventTypes.ACCOUNT_DELETED, id.toString(), null,
           new JsonObject().put("userId", id.toString()).put("deletedAt", Instant.now().toString())))

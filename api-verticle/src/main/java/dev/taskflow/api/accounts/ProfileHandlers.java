@@ -92,8 +92,9 @@ public final class ProfileHandlers {
       .compose(v -> current(userId))
       .compose(found -> confirm(found, body.getString("currentPassword")))
       .compose(v -> passwords.hash(body.getString("newPassword")))
-      .compose(hash -> accounts.setPassword(userId, hash))
-      .compose(v -> sessions.repository().revokeOthers(userId, keep))
+      // one transaction: never a new password with the other sessions (perhaps the thief's) still signed in
+      .compose(hash -> accounts.inTransaction(tx -> accounts.setPassword(tx, userId, hash)
+        .compose(v -> sessions.repository().revokeOthers(tx, userId, keep))))
       .compose(ended -> {
         LOG.info("Account {} changed its password; its other sessions are ended", userId);
         sessions.announce(userId, ended, "password changed");
@@ -112,7 +113,7 @@ public final class ProfileHandlers {
       .compose(ended -> {
         LOG.info("Account {} deleted with all its data", userId);
         sessions.announce(userId, ended, "account deleted");
-        sessions.clearCookie(ctx);
+        SessionHandlers.expireCookie(ctx); // /me is outside the cookie's path: it never comes with it
         return noContent(ctx);
       }));
   }

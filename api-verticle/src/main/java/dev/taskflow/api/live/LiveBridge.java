@@ -33,7 +33,8 @@ import java.util.UUID;
  * opened them expires: the socket is closed and the client reconnects with a fresh one. When a session is revoked
  * (logout, log out everywhere, a password change, account deletion; published on {@code sessions.revoked}), every
  * socket registered with one of its tokens is closed at once, on every API instance, and a register with its tokens
- * is refused from then on ({@link CurrentUser} checks the session).
+ * is refused from then on ({@link CurrentUser} checks the session; a register whose check passed just before the
+ * revocation is refused too, as the bridge remembers revoked sessions for two minutes).
  *
  * <p>Limits: one user has at most {@code live.sockets.per.user} bridged sockets on this process (counted over every
  * API verticle instance, in a local shared map) — the register that would open one more is refused with
@@ -63,6 +64,10 @@ public final class LiveBridge {
   private final CurrentUser users;
   private final int socketsPerUser;
   private LocalMap<String, Integer> socketsOfUser;
+  /** How long a revoked session is remembered here, so a register whose check raced its revocation is refused. */
+  static final long REVOKED_MEMORY_MS = 120_000;
+  /** Sessions revoked lately (to when they are remembered, epoch ms); touched only on this verticle's event loop. */
+  private final Map<UUID, Long> recentlyRevoked = new HashMap<>();
   /** The open sockets of this bridge; touched only on this verticle's event loop. */
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
 
@@ -130,13 +135,19 @@ public final class LiveBridge {
         if (state == null) {
           return false; // closed while the token was checked
         }
+        UUID session = CurrentUser.sessionOf(user);
+        if (session != null && revokedLately(session)) {
+          // its check passed before the revocation, which came here while the token was checked
+          LOG.info("Bridge: register of user {} refused, its session {} was just revoked", id, session);
+          explain(event.socket(), "session_revoked", "this session was signed out");
+          return false;
+        }
         if (!admit(state, id)) {
           explain(event.socket(), "too_many_sockets", "this user has " + socketsPerUser + " live connections to this "
             + "server already; close one (another tab) first");
           return false;
         }
         state.expiresAt = Math.max(state.expiresAt, TokenAuth.expiresAt(user));
-        UUID session = CurrentUser.sessionOf(user);
         if (session != null) {
           state.sessions.add(session);
         }
@@ -198,11 +209,19 @@ public final class LiveBridge {
     event.complete(true);
   }
 
-  /** Closes this bridge's sockets of the revoked sessions. */
+  private boolean revokedLately(UUID session) {
+    Long until = recentlyRevoked.get(session);
+    return until != null && until > System.currentTimeMillis();
+  }
+
+  /** Closes this bridge's sockets of the revoked sessions, and remembers the sessions a while (see authorize). */
   private void closeRevoked(JsonObject revoked) {
     java.util.Set<UUID> ended = new java.util.HashSet<>();
     revoked.getJsonArray("sessions", new io.vertx.core.json.JsonArray())
       .forEach(id -> ended.add(UUID.fromString((String) id)));
+    long now = System.currentTimeMillis();
+    recentlyRevoked.values().removeIf(until -> until <= now);
+    ended.forEach(id -> recentlyRevoked.put(id, now + REVOKED_MEMORY_MS));
     sockets.entrySet().stream()
       .filter(entry -> entry.getValue().sessions.stream().anyMatch(ended::contains))
       .map(Map.Entry::getKey)

@@ -61,7 +61,7 @@ public final class SessionHandlers {
 
   /**
    * Opens a session for a user who just signed in, and answers its tokens: {@code token}, {@code expiresAt},
-   * {@code sessionId}, {@code refreshExpiresAt}, and {@code refreshToken} unless it went into the cookie.
+   * {@code expiresIn} (seconds), {@code sessionId}, {@code refreshExpiresAt}, and {@code refreshToken} unless it went into the cookie.
    */
   public Future<JsonObject> signIn(RoutingContext ctx, UUID userId, boolean inCookie) {
     return sessions.open(userId, ctx.request().getHeader("User-Agent")).map(opened -> {
@@ -89,6 +89,11 @@ public final class SessionHandlers {
     respond(ctx, sessions.renew(presented).compose(renewal -> {
       if (renewal instanceof SessionRepository.Rotated rotated) {
         return json(ctx, 200, answer(ctx, rotated.issued(), inCookie));
+      }
+      if (renewal instanceof SessionRepository.Raced raced) {
+        LOG.info("Refresh in session {} of user {} refused: its token was spent a moment ago by a concurrent renewal "
+          + "(grace window); the session stays", raced.sessionId(), raced.userId());
+        throw Problem.unauthorized("This refresh token was just renewed by another request; use the newer token.");
       }
       if (inCookie) {
         clearCookie(ctx);
@@ -175,6 +180,8 @@ public final class SessionHandlers {
       .put("token", tokens.sign(issued.userId().toString(),
         new JsonObject().put("sid", issued.sessionId().toString())))
       .put("expiresAt", Instant.now().plusSeconds(tokens.settings().ttlSeconds()).toString())
+      // relative, so a client whose clock is off still renews in time
+      .put("expiresIn", tokens.settings().ttlSeconds())
       .put("sessionId", issued.sessionId().toString())
       .put("refreshExpiresAt", issued.expiresAt().toInstant().toString());
     if (inCookie) {
@@ -183,6 +190,14 @@ public final class SessionHandlers {
       answer.put("refreshToken", issued.refreshToken());
     }
     return answer;
+  }
+
+  /**
+   * Expires the refresh cookie whether or not the request carried it: for endpoints outside its path (DELETE /me),
+   * which never receive it.
+   */
+  public static void expireCookie(RoutingContext ctx) {
+    ctx.response().addCookie(cookie(ctx.request(), "", 0));
   }
 
   /** Expires the refresh cookie, when the request came with one. */

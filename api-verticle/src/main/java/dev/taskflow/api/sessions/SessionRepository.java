@@ -47,6 +47,13 @@ public final class SessionRepository {
   public record Refused() implements Renewal {
   }
 
+  /**
+   * Spent within the last {@code auth.refresh.reuse.grace.seconds} and its successor not used yet: most likely two
+   * tabs renewed with one cookie at once. Refused, but the session stays (the other tab holds the successor).
+   */
+  public record Raced(UUID userId, UUID sessionId) implements Renewal {
+  }
+
   /** Spent already: presented a second time, so someone else has it; its whole session was revoked. */
   public record Reused(UUID userId, UUID sessionId) implements Renewal {
   }
@@ -80,7 +87,8 @@ public final class SessionRepository {
     return pool.withTransaction(tx -> tx.preparedQuery(SessionSql.DELETE_EXPIRED).execute(Tuple.of(userId))
       .compose(v -> tx.preparedQuery(SessionSql.INSERT_SESSION).execute(Tuple.of(sessionId, userId, label, expiresAt)))
       .compose(v -> tx.preparedQuery(SessionSql.INSERT_TOKEN).execute(Tuple.of(hash(token), sessionId, expiresAt)))
-      .compose(v -> tx.preparedQuery(SessionSql.DELETE_BEYOND).execute(Tuple.of(userId, settings.maxPerUser())))
+      .compose(v -> tx.preparedQuery(SessionSql.DELETE_BEYOND)
+        .execute(Tuple.of(userId, settings.maxPerUser() - 1, sessionId)))
       .map(ended -> new Opened(new Issued(userId, sessionId, token, expiresAt), ids(ended))));
   }
 
@@ -88,10 +96,17 @@ public final class SessionRepository {
   public record Opened(Issued issued, List<UUID> ended) {
   }
 
-  /** Spends a refresh token and answers its successor; a spent one revokes its session instead. */
+  /**
+   * Spends a refresh token and answers its successor; a spent one revokes its session instead, unless it was spent
+   * within the grace window and its successor is still unused ({@link Raced}: refused, the session stays). A plain
+   * refusal and not the successor again: whoever presents a just-spent token gets nothing from it, and a real thief
+   * racing the owner is caught as soon as either of them renews with a token already spent outside the window.
+   */
   public Future<Renewal> renew(String token) {
     Buffer presented = hash(token);
-    return pool.withTransaction(tx -> tx.preparedQuery(SessionSql.TOKEN).execute(Tuple.of(presented))
+    return pool.withTransaction(tx -> tx.preparedQuery(SessionSql.LOCK_SESSION).execute(Tuple.of(presented))
+      .compose(locked -> tx.preparedQuery(SessionSql.TOKEN)
+        .execute(Tuple.of(presented, (double) settings.reuseGraceSeconds())))
       .compose(rows -> {
         if (rows.rowCount() == 0) {
           return Future.succeededFuture(new Refused());
@@ -100,6 +115,9 @@ public final class SessionRepository {
         UUID sessionId = row.getUUID("session_id");
         UUID userId = row.getUUID("user_id");
         if (row.getOffsetDateTime("spent_at") != null) {
+          if (row.getBoolean("latest") && row.getBoolean("in_grace")) {
+            return Future.succeededFuture(new Raced(userId, sessionId));
+          }
           return tx.preparedQuery(SessionSql.DELETE_FAMILY).execute(Tuple.of(sessionId))
             .map(new Reused(userId, sessionId));
         }
@@ -151,9 +169,9 @@ public final class SessionRepository {
   }
 
   /** Ends every session of the user but {@code keep} (all of them when it is null); answers their ids. */
-  public Future<List<UUID>> revokeOthers(UUID userId, UUID keep) {
-    return keep == null ? revokeAll(userId)
-      : pool.preparedQuery(SessionSql.DELETE_OTHERS).execute(Tuple.of(userId, keep)).map(SessionRepository::ids);
+  public Future<List<UUID>> revokeOthers(SqlClient client, UUID userId, UUID keep) {
+    return keep == null ? revokeAll(client, userId)
+      : client.preparedQuery(SessionSql.DELETE_OTHERS).execute(Tuple.of(userId, keep)).map(SessionRepository::ids);
   }
 
   /** Whether the account exists and, when the token names a session, that the session is still signed in. */

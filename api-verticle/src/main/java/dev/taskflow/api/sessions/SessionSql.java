@@ -16,22 +16,44 @@ final class SessionSql {
   /** Ended on their own: nothing can renew them any more. */
   static final String DELETE_EXPIRED = "DELETE FROM sessions WHERE user_id = $1 AND expires_at <= now()";
 
-  /** The least recently used sessions beyond the most a user may have ($2: how many stay). */
+  /**
+   * The least recently used sessions beyond the most a user may have ($2: how many stay besides the new one, $3),
+   * never the session just opened (its last_used_at can tie with older ones, and the id order would then decide).
+   */
   static final String DELETE_BEYOND = """
     DELETE FROM sessions WHERE id IN (
-      SELECT id FROM sessions WHERE user_id = $1 ORDER BY last_used_at DESC, id OFFSET $2)
+      SELECT id FROM sessions WHERE user_id = $1 AND id <> $3 ORDER BY last_used_at DESC, id OFFSET $2)
     RETURNING id
     """;
 
-  /** A refresh token with its session, locked: two renewals with one token queue, and the second is a reuse. */
-  static final String TOKEN = """
-    SELECT t.session_id, t.expires_at, t.spent_at, s.user_id
-      FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-     WHERE t.token_hash = $1
-       FOR UPDATE OF t, s
+  /**
+   * Locks the session of a refresh token, first: a logout deletes the session row and then (cascading) its tokens,
+   * so a renewal takes its locks in that same order (session, then token) and the two cannot deadlock. Two renewals
+   * of one session queue here.
+   */
+  static final String LOCK_SESSION = """
+    SELECT s.id FROM sessions s
+     WHERE s.id = (SELECT t.session_id FROM refresh_tokens t WHERE t.token_hash = $1)
+       FOR UPDATE
     """;
 
-  static final String SPEND = "UPDATE refresh_tokens SET spent_at = now() WHERE token_hash = $1";
+  /**
+   * A refresh token with its session, locked (after {@link #LOCK_SESSION}). {@code latest}: no later token of the
+   * session was spent after it, so its successor is still unused; {@code in_grace}: it was spent at most $2 seconds
+   * ago.
+   */
+  static final String TOKEN = """
+    SELECT t.session_id, t.expires_at, t.spent_at, s.user_id,
+           NOT EXISTS (SELECT 1 FROM refresh_tokens o
+                        WHERE o.session_id = t.session_id AND o.spent_at > t.spent_at) AS latest,
+           t.spent_at > now() - make_interval(secs => $2) AS in_grace
+      FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+     WHERE t.token_hash = $1
+       FOR UPDATE OF t
+    """;
+
+  /** clock_timestamp, not now(): two renewals of one session must never share a spent_at (see {@link #TOKEN}). */
+  static final String SPEND = "UPDATE refresh_tokens SET spent_at = clock_timestamp() WHERE token_hash = $1";
 
   static final String TOUCH = "UPDATE sessions SET last_used_at = now(), expires_at = $2 WHERE id = $1";
 

@@ -179,6 +179,8 @@ class ProfileApiTest {
       new JsonObject().put("password", PASSWORD));
 
     assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(204);
+    assertThat(deleted.getHeader("Set-Cookie")).as("the refresh cookie expires, though it was not sent to /me")
+      .startsWith("taskflow_refresh=").contains("Path=/api/v1/auth").contains("Max-Age=0");
     for (String table : List.of("users WHERE id", "tasks WHERE user_id", "series WHERE user_id",
       "reminders WHERE user_id", "webhooks WHERE user_id", "webhook_deliveries WHERE user_id",
       "sessions WHERE user_id")) {

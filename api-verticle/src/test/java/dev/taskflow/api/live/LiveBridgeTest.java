@@ -284,6 +284,24 @@ class LiveBridgeTest {
     }
   }
 
+  @Test
+  @DisplayName("a register whose session check raced its revocation is refused: the bridge remembers revoked sessions")
+  void registerRacingARevocation() throws Exception {
+    Session dave = api.register();
+    JsonObject signedIn = api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/auth/login", null, new JsonObject()
+      .put("email", dave.email()).put("password", "correct horse battery staple")).bodyAsJsonObject();
+    // the revocation as the bridge hears it, while the session row (the register's check) still says signed in:
+    // what a register sees whose check ran just before the delete committed
+    api.vertx.eventBus().publish(Addresses.SESSIONS_REVOKED, new JsonObject().put("userId", dave.userId().toString())
+      .put("sessions", new io.vertx.core.json.JsonArray().add(signedIn.getString("sessionId"))));
+    Thread.sleep(300);
+    try (SockJsClient client = new SockJsClient()) {
+      client.register(Addresses.tasksOf(dave.userId()), signedIn.getString("token"));
+      assertThat(client.next().getString("body")).as("why").isEqualTo("session_revoked");
+      assertRefused(client.next());
+    }
+  }
+
   private String loginToken(Session user) {
     return api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/auth/login", null, new JsonObject()
       .put("email", user.email()).put("password", "correct horse battery staple")).bodyAsJsonObject().getString("token");

@@ -95,21 +95,63 @@ class SessionsApiTest {
     assertThat(me(second.getString("token"))).isEqualTo(200);
     assertThat(refresh(second.getString("refreshToken")).statusCode()).as("the new one renews in turn").isEqualTo(200);
     assertThat(renewed.getHeader("Cache-Control")).isEqualTo("no-store");
+    assertThat(second.getInteger("expiresIn")).as("relative to the client's receive time, whatever its clock")
+      .isEqualTo(api.config.getInteger("jwt.ttl.seconds", 3600));
   }
 
   @Test
-  @DisplayName("a spent refresh token presented again ends its whole session: both refresh tokens and the access token")
+  @DisplayName("a spent refresh token presented again after the grace window ends its whole session: both refresh "
+    + "tokens and the access token")
   void reuseRevokesTheFamily() {
     Session ada = api.register();
     JsonObject first = login(ada.email());
     JsonObject other = login(ada.email());
     JsonObject second = refresh(first.getString("refreshToken")).bodyAsJsonObject();
+    api.query("UPDATE refresh_tokens SET spent_at = spent_at - interval '31 seconds' "
+      + "WHERE token_hash = sha256(convert_to($1, 'UTF8'))", first.getString("refreshToken"));
 
     assertProblem(refresh(first.getString("refreshToken")), 401, "used already");
 
     assertProblem(refresh(second.getString("refreshToken")), 401, "unknown");
     assertThat(me(second.getString("token"))).as("the family's access token").isEqualTo(401);
     assertThat(me(other.getString("token"))).as("another session of the user").isEqualTo(200);
+    assertThat(api.count("SELECT count(*) FROM sessions WHERE id = $1::uuid", first.getString("sessionId"))).isZero();
+  }
+
+  @Test
+  @DisplayName("two renewals with one refresh token at once (two tabs, one cookie): one rotates, the other is a plain "
+    + "401, and the session survives")
+  void concurrentRenewalsKeepTheSession() throws Exception {
+    Session ada = api.register();
+    JsonObject first = login(ada.email());
+    String token = first.getString("refreshToken");
+
+    var one = java.util.concurrent.CompletableFuture.supplyAsync(() -> refresh(token));
+    var two = java.util.concurrent.CompletableFuture.supplyAsync(() -> refresh(token));
+    java.util.List<HttpResponse<Buffer>> answers = java.util.List.of(one.get(), two.get());
+
+    assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 401);
+    HttpResponse<Buffer> rotated = answers.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow();
+    HttpResponse<Buffer> raced = answers.stream().filter(r -> r.statusCode() == 401).findFirst().orElseThrow();
+    assertProblem(raced, 401, "just renewed by another request");
+    assertThat(api.count("SELECT count(*) FROM sessions WHERE id = $1::uuid", first.getString("sessionId")))
+      .as("the session").isEqualTo(1);
+    JsonObject successor = rotated.bodyAsJsonObject();
+    assertThat(me(successor.getString("token"))).isEqualTo(200);
+    assertThat(refresh(successor.getString("refreshToken")).statusCode()).as("the successor renews").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("within the grace window a spent token whose successor was used already is a reuse: the session ends")
+  void reuseWithinTheWindowAfterTheSuccessorWasUsedRevokes() {
+    Session ada = api.register();
+    JsonObject first = login(ada.email());
+    JsonObject second = refresh(first.getString("refreshToken")).bodyAsJsonObject();
+    JsonObject third = refresh(second.getString("refreshToken")).bodyAsJsonObject();
+
+    assertProblem(refresh(first.getString("refreshToken")), 401, "used already");
+
+    assertProblem(refresh(third.getString("refreshToken")), 401, "unknown");
     assertThat(api.count("SELECT count(*) FROM sessions WHERE id = $1::uuid", first.getString("sessionId"))).isZero();
   }
 
@@ -150,6 +192,12 @@ class SessionsApiTest {
     assertThat(renewed.statusCode()).as(renewed.bodyAsString()).isEqualTo(200);
     assertThat(renewed.bodyAsJsonObject().containsKey("refreshToken")).isFalse();
     assertThat(renewed.getHeader("Set-Cookie")).startsWith("taskflow_refresh=").doesNotStartWith(cookie + ";");
+    HttpResponse<Buffer> raced = api.send(HttpMethod.POST, "/api/v1/auth/refresh", null, new JsonObject(),
+      Map.of("Cookie", cookie));
+    assertProblem(raced, 401, "just renewed");
+    assertThat(raced.getHeader("Set-Cookie")).as("the other tab's new cookie is left alone").isNull();
+    api.query("UPDATE refresh_tokens SET spent_at = spent_at - interval '31 seconds' WHERE session_id = $1::uuid",
+      response.bodyAsJsonObject().getString("sessionId"));
     HttpResponse<Buffer> reused = api.send(HttpMethod.POST, "/api/v1/auth/refresh", null, new JsonObject(),
       Map.of("Cookie", cookie));
     assertProblem(reused, 401, "used already");

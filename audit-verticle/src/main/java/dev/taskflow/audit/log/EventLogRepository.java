@@ -18,16 +18,24 @@ import java.util.UUID;
  * exception: {@code taskflow.account.deleted} erases that user's history in the same transaction as it is appended,
  * keeping only itself (the user id and the time, nothing else of the user), so a deleted account leaves no data
  * behind. The database permits that delete only to a transaction that names the user ({@code taskflow.erase_user},
- * migration V9).
+ * migration V9). Events of that user arriving later are dropped at the append.
  */
 public final class EventLogRepository {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLogRepository.class);
 
-  /** The event comes as text ({@link TaskflowEvent#encode}): cheaper than a JsonObject the client encodes again. */
+  /**
+   * The event comes as text ({@link TaskflowEvent#encode}): cheaper than a JsonObject the client encodes again. An
+   * event of a user whose {@code taskflow.account.deleted} is in the log already is not stored: a reminder or task
+   * event still in flight when the account went (the topics have no order between them, and a replay reads one topic
+   * after the other) must not bring the erased history back.
+   */
   private static final String APPEND = """
     INSERT INTO event_log (event_id, user_id, sequence, type, subject, occurred_at, topic, event)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb)
+    SELECT $1::uuid, $2::uuid, $3::bigint, $4::text, $5::text, $6::timestamptz, $7::text, $8::text::jsonb
+     WHERE $4::text = '""" + EventTypes.ACCOUNT_DELETED + """
+    ' OR NOT EXISTS (SELECT 1 FROM event_log d WHERE d.user_id = $2::uuid AND d.type = '""" + EventTypes.ACCOUNT_DELETED + """
+    ')
     ON CONFLICT (event_id) DO NOTHING
     """;
 

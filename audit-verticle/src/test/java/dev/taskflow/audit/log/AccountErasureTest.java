@@ -86,6 +86,24 @@ class AccountErasureTest {
   }
 
   @Test
+  @DisplayName("an event of a deleted user arriving after its taskflow.account.deleted (a reminder in flight, a replay) "
+    + "is not stored, alone or in a batch; another user's is")
+  void lateEventsOfADeletedUserAreDropped() {
+    UUID ada = UUID.randomUUID();
+    UUID bob = UUID.randomUUID();
+    await(pool.withTransaction(tx -> log.append(tx, event(ada, 1, EventTypes.TASK_CREATED))));
+    await(pool.withTransaction(tx -> log.append(tx, event(ada, 2, EventTypes.ACCOUNT_DELETED))));
+
+    await(pool.withTransaction(tx -> log.append(tx, event(ada, 3, EventTypes.REMINDER_TRIGGERED))));
+    await(pool.withTransaction(tx -> log.appendAll(tx, List.of(event(ada, 4, EventTypes.TASK_UPDATED),
+      event(bob, 1, EventTypes.REMINDER_TRIGGERED)))));
+
+    assertThat(await(pool.preparedQuery("SELECT type FROM event_log WHERE user_id = $1").execute(Tuple.of(ada))))
+      .singleElement().satisfies(row -> assertThat(row.getString("type")).isEqualTo(EventTypes.ACCOUNT_DELETED));
+    assertThat(count(bob)).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("outside that, the log stays append-only: a delete naming another user, or none, is refused")
   void stillAppendOnly() {
     UUID ada = UUID.randomUUID();
