@@ -104,6 +104,17 @@ public final class TestApi implements AutoCloseable {
     return await(response);
   }
 
+  /** {@code POST /auth/login}, answered as it is. */
+  public HttpResponse<Buffer> login(String email, String password) {
+    return send(HttpMethod.POST, "/api/v1/auth/login", null,
+      new JsonObject().put("email", email).put("password", password));
+  }
+
+  /** The status {@code GET /me} answers with this token: 200 while it and its session are good, else 401. */
+  public int meStatus(String token) {
+    return send(HttpMethod.GET, "/api/v1/me", token, null).statusCode();
+  }
+
   public HttpResponse<Buffer> get(String path, Session session) {
     return send(HttpMethod.GET, path, session.token(), null);
   }

@@ -42,23 +42,14 @@ class ProfileApiTest {
     api.close();
   }
 
-  private HttpResponse<Buffer> login(String email, String password) {
-    return api.send(HttpMethod.POST, "/api/v1/auth/login", null,
-      new JsonObject().put("email", email).put("password", password));
-  }
-
   private String tokenOf(String email) {
-    HttpResponse<Buffer> response = login(email, PASSWORD);
+    HttpResponse<Buffer> response = api.login(email, PASSWORD);
     assertThat(response.statusCode()).isEqualTo(200);
     return response.bodyAsJsonObject().getString("token");
   }
 
   private HttpResponse<Buffer> patchMe(String token, JsonObject body) {
     return api.send(HttpMethod.PATCH, "/api/v1/me", token, body);
-  }
-
-  private int me(String token) {
-    return api.send(HttpMethod.GET, "/api/v1/me", token, null).statusCode();
   }
 
   @Test
@@ -105,8 +96,8 @@ class ProfileApiTest {
     HttpResponse<Buffer> ok = patchMe(ada.token(), new JsonObject().put("email", fresh).put("currentPassword", PASSWORD));
     assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
     assertThat(ok.bodyAsJsonObject().getString("email")).isEqualTo(fresh);
-    assertThat(login(fresh, PASSWORD).statusCode()).isEqualTo(200);
-    assertThat(login(ada.email(), PASSWORD).statusCode()).isEqualTo(401);
+    assertThat(api.login(fresh, PASSWORD).statusCode()).isEqualTo(200);
+    assertThat(api.login(ada.email(), PASSWORD).statusCode()).isEqualTo(401);
     assertThat(api.get("/api/v1/me", bob).bodyAsJsonObject().getString("email")).isEqualTo(bob.email());
   }
 
@@ -121,7 +112,7 @@ class ProfileApiTest {
     assertProblem(api.send(HttpMethod.POST, "/api/v1/me/password", here,
       new JsonObject().put("currentPassword", "wrong password").put("newPassword", "a new long password")), 403,
       "current password");
-    assertThat(me(other)).as("nothing ended by a refused change").isEqualTo(200);
+    assertThat(api.meStatus(other)).as("nothing ended by a refused change").isEqualTo(200);
     assertThat(api.send(HttpMethod.POST, "/api/v1/me/password", here,
       new JsonObject().put("currentPassword", PASSWORD).put("newPassword", "short")).statusCode()).isEqualTo(400);
     assertThat(api.send(HttpMethod.POST, "/api/v1/me/password", here,
@@ -134,12 +125,12 @@ class ProfileApiTest {
       new JsonObject().put("currentPassword", PASSWORD).put("newPassword", "a new long password"));
 
     assertThat(changed.statusCode()).as(changed.bodyAsString()).isEqualTo(204);
-    assertThat(me(here)).isEqualTo(200);
-    assertThat(me(other)).isEqualTo(401);
-    assertThat(me(ada.token())).isEqualTo(401);
-    assertThat(me(bob.token())).isEqualTo(200);
-    assertThat(login(ada.email(), PASSWORD).statusCode()).isEqualTo(401);
-    assertThat(login(ada.email(), "a new long password").statusCode()).isEqualTo(200);
+    assertThat(api.meStatus(here)).isEqualTo(200);
+    assertThat(api.meStatus(other)).isEqualTo(401);
+    assertThat(api.meStatus(ada.token())).isEqualTo(401);
+    assertThat(api.meStatus(bob.token())).isEqualTo(200);
+    assertThat(api.login(ada.email(), PASSWORD).statusCode()).isEqualTo(401);
+    assertThat(api.login(ada.email(), "a new long password").statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -173,7 +164,7 @@ class ProfileApiTest {
     assertThat(api.send(HttpMethod.DELETE, "/api/v1/me", ada.token(), new JsonObject()).statusCode()).isEqualTo(400);
     assertThat(api.send(HttpMethod.DELETE, "/api/v1/me", null, new JsonObject().put("password", PASSWORD)).statusCode())
       .isEqualTo(401);
-    assertThat(me(ada.token())).isEqualTo(200);
+    assertThat(api.meStatus(ada.token())).isEqualTo(200);
 
     HttpResponse<Buffer> deleted = api.send(HttpMethod.DELETE, "/api/v1/me", ada.token(),
       new JsonObject().put("password", PASSWORD));
@@ -191,11 +182,11 @@ class ProfileApiTest {
         assertThat(row.getString("type")).isEqualTo("taskflow.account.deleted");
         assertThat(row.getString("subject")).isEqualTo(ada.userId().toString());
       });
-    assertThat(me(ada.token())).isEqualTo(401);
-    assertThat(me(other)).isEqualTo(401);
-    assertThat(login(ada.email(), PASSWORD).statusCode()).isEqualTo(401);
+    assertThat(api.meStatus(ada.token())).isEqualTo(401);
+    assertThat(api.meStatus(other)).isEqualTo(401);
+    assertThat(api.login(ada.email(), PASSWORD).statusCode()).isEqualTo(401);
     assertThat(api.count("SELECT count(*) FROM tasks WHERE user_id = $1", bob.userId())).isEqualTo(1);
-    assertThat(me(bob.token())).isEqualTo(200);
+    assertThat(api.meStatus(bob.token())).isEqualTo(200);
     // the e-mail is free again
     api.register(ada.email());
   }

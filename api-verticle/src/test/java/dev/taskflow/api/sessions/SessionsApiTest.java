@@ -58,10 +58,6 @@ class SessionsApiTest {
       new JsonObject().put("refreshToken", refreshToken));
   }
 
-  private int me(String token) {
-    return api.send(HttpMethod.GET, "/api/v1/me", token, null).statusCode();
-  }
-
   private HttpResponse<Buffer> call(HttpMethod method, String path, String token) {
     return api.send(method, path, token, null);
   }
@@ -92,7 +88,7 @@ class SessionsApiTest {
     JsonObject second = renewed.bodyAsJsonObject();
     assertThat(second.getString("refreshToken")).isNotEqualTo(first.getString("refreshToken"));
     assertThat(second.getString("sessionId")).isEqualTo(first.getString("sessionId"));
-    assertThat(me(second.getString("token"))).isEqualTo(200);
+    assertThat(api.meStatus(second.getString("token"))).isEqualTo(200);
     assertThat(refresh(second.getString("refreshToken")).statusCode()).as("the new one renews in turn").isEqualTo(200);
     assertThat(renewed.getHeader("Cache-Control")).isEqualTo("no-store");
     assertThat(second.getInteger("expiresIn")).as("relative to the client's receive time, whatever its clock")
@@ -113,8 +109,8 @@ class SessionsApiTest {
     assertProblem(refresh(first.getString("refreshToken")), 401, "used already");
 
     assertProblem(refresh(second.getString("refreshToken")), 401, "unknown");
-    assertThat(me(second.getString("token"))).as("the family's access token").isEqualTo(401);
-    assertThat(me(other.getString("token"))).as("another session of the user").isEqualTo(200);
+    assertThat(api.meStatus(second.getString("token"))).as("the family's access token").isEqualTo(401);
+    assertThat(api.meStatus(other.getString("token"))).as("another session of the user").isEqualTo(200);
     assertThat(api.count("SELECT count(*) FROM sessions WHERE id = $1::uuid", first.getString("sessionId"))).isZero();
   }
 
@@ -137,7 +133,7 @@ class SessionsApiTest {
     assertThat(api.count("SELECT count(*) FROM sessions WHERE id = $1::uuid", first.getString("sessionId")))
       .as("the session").isEqualTo(1);
     JsonObject successor = rotated.bodyAsJsonObject();
-    assertThat(me(successor.getString("token"))).isEqualTo(200);
+    assertThat(api.meStatus(successor.getString("token"))).isEqualTo(200);
     assertThat(refresh(successor.getString("refreshToken")).statusCode()).as("the successor renews").isEqualTo(200);
   }
 
@@ -236,7 +232,7 @@ class SessionsApiTest {
 
     assertProblem(call(HttpMethod.DELETE, "/api/v1/auth/sessions/" + bobs.getString("sessionId"), ada.token()), 404,
       "no session");
-    assertThat(me(bobs.getString("token"))).isEqualTo(200);
+    assertThat(api.meStatus(bobs.getString("token"))).isEqualTo(200);
     assertProblem(call(HttpMethod.DELETE, "/api/v1/auth/sessions/" + UUID.randomUUID(), ada.token()), 404,
       "no session");
     assertThat(call(HttpMethod.DELETE, "/api/v1/auth/sessions/not-a-uuid", ada.token()).statusCode()).isEqualTo(400);
@@ -248,7 +244,7 @@ class SessionsApiTest {
 
     assertProblem(api.send(HttpMethod.GET, "/api/v1/me", laptop.getString("token"), null), 401, "signed out");
     assertProblem(refresh(laptop.getString("refreshToken")), 401, "unknown");
-    assertThat(me(ada.token())).isEqualTo(200);
+    assertThat(api.meStatus(ada.token())).isEqualTo(200);
   }
 
   @Test
@@ -261,16 +257,16 @@ class SessionsApiTest {
     JsonObject three = login(ada.email());
 
     assertThat(call(HttpMethod.POST, "/api/v1/auth/logout", one.getString("token")).statusCode()).isEqualTo(204);
-    assertThat(me(one.getString("token"))).isEqualTo(401);
+    assertThat(api.meStatus(one.getString("token"))).isEqualTo(401);
     assertThat(refresh(one.getString("refreshToken")).statusCode()).isEqualTo(401);
-    assertThat(me(two.getString("token"))).isEqualTo(200);
+    assertThat(api.meStatus(two.getString("token"))).isEqualTo(200);
 
     assertThat(call(HttpMethod.POST, "/api/v1/auth/logout-all", two.getString("token")).statusCode()).isEqualTo(204);
-    assertThat(me(two.getString("token"))).isEqualTo(401);
-    assertThat(me(three.getString("token"))).isEqualTo(401);
-    assertThat(me(ada.token())).as("the registration's session").isEqualTo(401);
+    assertThat(api.meStatus(two.getString("token"))).isEqualTo(401);
+    assertThat(api.meStatus(three.getString("token"))).isEqualTo(401);
+    assertThat(api.meStatus(ada.token())).as("the registration's session").isEqualTo(401);
     assertThat(refresh(three.getString("refreshToken")).statusCode()).isEqualTo(401);
-    assertThat(me(bob.token())).isEqualTo(200);
+    assertThat(api.meStatus(bob.token())).isEqualTo(200);
     assertThat(call(HttpMethod.POST, "/api/v1/auth/logout-all", null).statusCode()).isEqualTo(401);
     assertThat(call(HttpMethod.POST, "/api/v1/auth/logout", two.getString("token")).statusCode()).isEqualTo(401);
   }
