@@ -26,6 +26,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -97,19 +98,24 @@ class LiveBridgeTest {
     SockJsClient(WebSocketClientOptions options) throws InterruptedException {
       WebSocketClient client = api.vertx.createWebSocketClient(options);
       BlockingQueue<String> opened = new LinkedBlockingQueue<>();
-      // the handler goes on in the connect callback, on the event loop, before the open frame can arrive; the bridge
-      // writes text or binary frames, both carrying the same SockJS text
-      socket = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+      // connected from an event loop, so the connect callback (which sets the handler) runs there before the socket's
+      // first frame can be read; registered from this thread, a connection completing first would have its open frame
+      // read before the handler was set, and lost (seen once in CI). The bridge writes text or binary frames, both
+      // carrying the same SockJS text
+      Promise<WebSocket> connected = Promise.promise();
+      api.vertx.runOnContext(v -> client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
           .setPort(api.config.getInteger("http.port"))
           .setURI("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket"))
-        .onSuccess(ws -> ws.closeHandler(v -> closed.complete(ws.closeStatusCode())).handler(data -> {
+        .onSuccess(ws -> ws.closeHandler(none -> closed.complete(ws.closeStatusCode())).handler(data -> {
           String text = data.toString();
           if (text.startsWith("a")) {
             new JsonArray(text.substring(1)).forEach(message -> frames.add(new JsonObject((String) message)));
           } else {
             opened.add(text);
           }
-        })));
+        }))
+        .onComplete(connected));
+      socket = await(connected.future());
       assertThat(opened.poll(10, TimeUnit.SECONDS)).as("the SockJS open frame").isEqualTo("o");
     }
 
