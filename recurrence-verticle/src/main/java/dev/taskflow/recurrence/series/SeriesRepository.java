@@ -37,6 +37,9 @@ import java.util.UUID;
  */
 public final class SeriesRepository {
 
+  /** How often a rule change is planned again when the task's due date moved while it was evaluated. */
+  private static final int SET_ATTEMPTS = 3;
+
   /** A new task's fields, as the API checked them. */
   public record TaskFields(String title, String description, String priority, List<String> tags,
                            OffsetDateTime dueAt, String timezone) {
@@ -142,22 +145,44 @@ public final class SeriesRepository {
   /**
    * {@code PUT /tasks/{id}/recurrence}. The rule is evaluated (off the event loop, within its limits) before the
    * transaction, so no row lock is held while a rule is evaluated: from the task as read then; if its due date or zone
-   * changed before the lock was taken, the request is a 409 (the plan was made from a date that is no longer the
-   * task's). The task is due at the new rule's first occurrence (see {@link SeriesRules#plan}), with a
+   * changed before the lock was taken, it is planned again from the task as it is then (up to {@code SET_ATTEMPTS}
+   * times, then a 409: the plan was made from a date that is no longer the task's). The task is due at the new rule's first occurrence (see {@link SeriesRules#plan}), with a
    * {@code changes.dueAt} in its updated event when that moves it.
    */
   public Future<JsonObject> set(UUID userId, UUID taskId, SeriesSpec spec, String correlationId) {
+    return set(userId, taskId, spec, correlationId, SET_ATTEMPTS);
+  }
+
+  /**
+   * One attempt of {@link #set}; a task whose due date moved meanwhile (most often by a concurrent {@code PUT} of the
+   * same rule) is planned again from what it is now, up to {@code attempts} times, then a 409.
+   */
+  private Future<JsonObject> set(UUID userId, UUID taskId, SeriesSpec spec, String correlationId, int attempts) {
     return findTask(userId, taskId)
       .compose(seen -> evaluator.forRequest(() -> rules.plan(spec, seen.dueAt(), seen.timezone()))
         .compose(plan -> pool.withTransaction(tx -> lockTask(tx, userId, taskId).compose(task -> {
           if (!sameStart(seen, task)) {
-            throw SeriesProblem.conflict("Task " + taskId + " got another due date or zone while its new rule was "
-              + "evaluated; try again.");
+            throw new StaleStart();
           }
           return currentSeries(tx, task)
             .compose(old -> underSeriesCap(tx, userId, old.map(Series::id).orElse(null))
               .compose(v -> replaceSeries(tx, userId, task, old, plan, spec, correlationId)));
-        }))));
+        }))))
+      .recover(e -> {
+        if (!(e instanceof StaleStart)) {
+          return Future.failedFuture(e);
+        }
+        return attempts > 1 ? set(userId, taskId, spec, correlationId, attempts - 1)
+          : Future.failedFuture(SeriesProblem.conflict("Task " + taskId + " got another due date or zone while its new "
+            + "rule was evaluated; try again."));
+      });
+  }
+
+  /** The task's due date or zone changed between planning and locking it. */
+  private static final class StaleStart extends RuntimeException {
+    StaleStart() {
+      super(null, null, false, false);
+    }
   }
 
   private Future<Task> findTask(UUID userId, UUID taskId) {
