@@ -49,7 +49,7 @@ public final class AccountHandlers {
       return;
     }
     String address = clients.of(ctx.request());
-    respond(ctx, requireLocalAccounts()
+    respond(ctx, LocalAccounts.required(tokens)
       .map(v -> {
         limits.admitAddress(address);
         return v;
@@ -69,7 +69,7 @@ public final class AccountHandlers {
     String email = body.getString("email").trim();
     String key = email.toLowerCase(Locale.ROOT);
     String address = clients.of(ctx.request());
-    respond(ctx, requireLocalAccounts()
+    respond(ctx, LocalAccounts.required(tokens)
       .map(v -> {
         limits.admitAddress(address);
         limits.checkAccount(key);
@@ -93,13 +93,6 @@ public final class AccountHandlers {
     respond(ctx, accounts.findById(CurrentUser.id(ctx))
       .compose(account -> json(ctx, 200, account
         .orElseThrow(() -> Problem.unauthorized("The token's account no longer exists.")).toJson())));
-  }
-
-  private Future<Void> requireLocalAccounts() {
-    return tokens.canSign()
-      ? Future.succeededFuture()
-      : Future.failedFuture(new Problem(403,
-        "Accounts are managed by the external token issuer " + tokens.settings().issuer() + "."));
   }
 
   /** Whether the client asked for its refresh token in the HttpOnly cookie rather than the body (the web UI does). */

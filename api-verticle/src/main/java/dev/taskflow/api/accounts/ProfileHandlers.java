@@ -62,7 +62,7 @@ public final class ProfileHandlers {
       ctx.fail(Problem.badRequest("Send displayName or email (with currentPassword) to change."));
       return;
     }
-    respond(ctx, requireLocal()
+    respond(ctx, LocalAccounts.required(tokens)
       .compose(v -> current(userId))
       .compose(found -> {
         boolean newEmail = email != null && !email.equals(found.account().email());
@@ -88,7 +88,7 @@ public final class ProfileHandlers {
     JsonObject body = body(ctx);
     UUID userId = CurrentUser.id(ctx);
     UUID keep = CurrentUser.sessionId(ctx);
-    respond(ctx, requireLocal()
+    respond(ctx, LocalAccounts.required(tokens)
       .compose(v -> current(userId))
       .compose(found -> confirm(found, body.getString("currentPassword")))
       .compose(v -> passwords.hash(body.getString("newPassword")))
@@ -106,7 +106,7 @@ public final class ProfileHandlers {
   public void deleteMe(RoutingContext ctx) {
     JsonObject body = body(ctx);
     UUID userId = CurrentUser.id(ctx);
-    respond(ctx, requireLocal()
+    respond(ctx, LocalAccounts.required(tokens)
       .compose(v -> current(userId))
       .compose(found -> confirm(found, body.getString("password")))
       .compose(v -> accounts.delete(userId, outbox))
@@ -139,11 +139,5 @@ public final class ProfileHandlers {
       limits.loginSucceeded(key);
       return null;
     });
-  }
-
-  private Future<Void> requireLocal() {
-    return tokens.canSign() ? Future.succeededFuture()
-      : Future.failedFuture(new Problem(403,
-        "Accounts are managed by the external token issuer " + tokens.settings().issuer() + "."));
   }
 }

@@ -1,6 +1,7 @@
 package dev.taskflow.api.sessions;
 
 import dev.taskflow.api.accounts.CurrentUser;
+import dev.taskflow.api.accounts.LocalAccounts;
 import dev.taskflow.api.http.Problem;
 import dev.taskflow.core.auth.TokenAuth;
 import dev.taskflow.core.event.Addresses;
@@ -79,7 +80,7 @@ public final class SessionHandlers {
     boolean inCookie = fromBody == null;
     String presented = fromBody != null ? fromBody : cookie != null ? cookie.getValue() : null;
     if (!tokens.canSign()) {
-      ctx.fail(external());
+      ctx.fail(LocalAccounts.refused(tokens));
       return;
     }
     if (presented == null || presented.isBlank()) {
@@ -111,7 +112,7 @@ public final class SessionHandlers {
 
   /** {@code GET /auth/sessions}. */
   public void listSessions(RoutingContext ctx) {
-    respond(ctx, requireLocal()
+    respond(ctx, LocalAccounts.required(tokens)
       .compose(v -> sessions.list(CurrentUser.id(ctx), CurrentUser.sessionId(ctx)))
       .compose(items -> json(ctx, 200, new JsonObject().put("items", items))));
   }
@@ -120,7 +121,7 @@ public final class SessionHandlers {
   public void deleteSession(RoutingContext ctx) {
     UUID userId = CurrentUser.id(ctx);
     UUID sessionId = UUID.fromString(validated(ctx).getPathParameters().get("id").getString());
-    respond(ctx, requireLocal()
+    respond(ctx, LocalAccounts.required(tokens)
       .compose(v -> sessions.revoke(userId, sessionId))
       .compose(found -> {
         if (!found) {
@@ -140,10 +141,10 @@ public final class SessionHandlers {
     UUID sessionId = CurrentUser.sessionId(ctx);
     clearCookie(ctx);
     if (sessionId == null) {
-      respond(ctx, requireLocal().compose(v -> noContent(ctx)));
+      respond(ctx, LocalAccounts.required(tokens).compose(v -> noContent(ctx)));
       return;
     }
-    respond(ctx, requireLocal()
+    respond(ctx, LocalAccounts.required(tokens)
       .compose(v -> sessions.revoke(userId, sessionId))
       .compose(found -> {
         announce(userId, List.of(sessionId), "logged out");
@@ -155,7 +156,7 @@ public final class SessionHandlers {
   public void logoutAll(RoutingContext ctx) {
     UUID userId = CurrentUser.id(ctx);
     clearCookie(ctx);
-    respond(ctx, requireLocal()
+    respond(ctx, LocalAccounts.required(tokens)
       .compose(v -> sessions.revokeAll(userId))
       .compose(ended -> {
         announce(userId, ended, "logged out everywhere");
@@ -225,13 +226,5 @@ public final class SessionHandlers {
       return new JsonObject();
     }
     return request.getBody().getJsonObject();
-  }
-
-  private Future<Void> requireLocal() {
-    return tokens.canSign() ? Future.succeededFuture() : Future.failedFuture(external());
-  }
-
-  private Problem external() {
-    return new Problem(403, "Sessions are managed by the external token issuer " + tokens.settings().issuer() + ".");
   }
 }

@@ -229,7 +229,7 @@ public final class Recurrence {
    */
   public Optional<LocalDateTime> latestBetween(LocalDateTime from, LocalDateTime notAfter) {
     if (rule.getCount() == null) {
-      Duration window = unit(rule.getFreq()).getDuration().multipliedBy(Math.max(1, rule.getInterval()));
+      Duration window = parts.freq.getDuration().multipliedBy(Math.max(1, rule.getInterval()));
       for (LocalDateTime lower = notAfter.minus(window); lower.isAfter(from); lower = notAfter.minus(window)) {
         Optional<LocalDateTime> latest = latestIn(lower, notAfter);
         if (latest.isPresent()) {
@@ -327,17 +327,13 @@ public final class Recurrence {
     if (!target.isAfter(start) || rule.getCount() != null) {
       return;
     }
-    long periods = unit(rule.getFreq()).between(start, target) / Math.max(1, rule.getInterval());
+    long periods = parts.freq.between(start, target) / Math.max(1, rule.getInterval());
     if (periods > limits.maxSkippedPeriods()) {
       throw new InvalidRuleException("rrule '" + shown(rrule) + "' would have to step through " + periods + " "
         + rule.getFreq() + " periods from its start " + format(start) + " to " + format(target) + "; the limit is "
         + limits.maxSkippedPeriods() + ". Start the series later.");
     }
     it.skipTo(target);
-  }
-
-  private static ChronoUnit unit(Freq freq) {
-    return RuleParts.unit(freq);
   }
 
   /**

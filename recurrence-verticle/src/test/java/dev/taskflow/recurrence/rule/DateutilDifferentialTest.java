@@ -55,8 +55,8 @@ import static org.assertj.core.api.Assertions.fail;
  *   and so not an instance. Excluded only when the lists agree from the next week on.</li>
  *   <li><b>BYWEEKNO with WKST and the last week of the previous year</b>: dateutil decides whether the first days of
  *   January belong to last year's week 52 or 53 with this year's length ({@code lnumweeks = 52+(self.yearlen-no1wkst)
- *   % 7//4}), and checks a negative week number of next year not at all ({@code # TODO: Check -numweeks for next year}
- *   in its source). RFC 5545 3.3.10: "Week number one of the calendar year is the first week that contains at least
+ *   % 7//4}), and does not check a negative week number against next year at all (its source marks that as still to
+ *   be done). RFC 5545 3.3.10: "Week number one of the calendar year is the first week that contains at least
  *   four (4) days in that calendar year"; a week's number follows from that alone. Excluded only when the two
  *   engines differ on a January or December date of a BYWEEKNO rule and our answer is the RFC's week number (checked
  *   here independently with {@link java.time.temporal.WeekFields}).</li>
