@@ -206,8 +206,9 @@ public final class ApiVerticle extends VerticleBase {
       .failureHandler(ApiVerticle::closeAfterTooLarge);
     root.route("/eventbus/*")
       .subRouter(new LiveBridge(tokens, currentUser, settings.liveSocketsPerUser()).router(vertx));
+    root.get("/docs/api").handler(ctx -> ctx.redirect("/docs/api.html"));
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
-      .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setMaxAgeSeconds(300));
+      .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));
     root.route().last().handler(ctx -> ctx.fail(404));
     root.route().failureHandler(problems);
     return root;
@@ -223,9 +224,15 @@ public final class ApiVerticle extends VerticleBase {
     ctx.next();
   }
 
-  /** The web UI is same-origin only: its scripts, styles, API calls and the bridge. */
+  /**
+   * The web UI is same-origin only: its scripts, styles, API calls and the bridge. Its files are ES modules that import
+   * each other by plain names (no build step to put content hashes in them), so every one of them is served
+   * {@code no-cache}: the browser keeps it but asks each time, with the Last-Modified it has, and a 304 answers while
+   * it is current; a new version is seen on the next load, never a mix of an old index.html with new modules.
+   */
   private static void uiHeaders(RoutingContext ctx) {
     ctx.response()
+      .putHeader(io.vertx.core.http.HttpHeaders.CACHE_CONTROL, "no-cache")
       .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; connect-src 'self'; "
         + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
       .putHeader("X-Content-Type-Options", "nosniff")
