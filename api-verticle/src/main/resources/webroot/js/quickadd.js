@@ -16,7 +16,6 @@
 import { pad, rfc3339, toWall, wallToInstant } from './time.js';
 
 export const DEFAULT_TIME = '09:00';
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const RRULE_DAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
@@ -145,7 +144,8 @@ const TIMES = [
   { re: word(`(?:at\\s+)?noon`), time: () => '12:00' },
 ];
 
-const TAG = word('#([^\\s#,]{1,50})');
+// a tag does not end in the punctuation after it ("#bills." is the tag bills)
+const TAG = word('#([^\\s#,]{0,49}[^\\s#,.;:!?)])');
 const PRIORITY = word('!(low|normal|high|urgent|[1-4])');
 const QUOTED = /"([^"]*)"|\u201c([^\u201d]*)\u201d/g;
 
@@ -283,7 +283,7 @@ function titleWithout(text, found, quoted) {
     at = cut.end;
   }
   out += text.slice(at);
-  return out.replace(/\s+/g, ' ').replace(/\s+([,.;:!?])/g, '$1').replace(/^[\s,;:-]+|[\s,;:-]+$/g, '');
+  return out.replace(/\s+/g, ' ').replace(/\s+([,.;:!?])/g, '$1').replace(/[,;:](?=[.!?,;:])/g, '').replace(/^[\s,;:-]+|[\s,;:-]+$/g, '');
 }
 
 function dueFor(date, time, now, zone) {

@@ -132,6 +132,7 @@ class QuickAddWebUiTest {
     Case.of("Review 1pm", "Review", "2026-12-04T13:00:00+01:00"),
     Case.of("Meet 9 am", "Meet", "2026-12-04T09:00:00+01:00"),
     Case.of("Lunch 12:30 #team #food", "Lunch", "2026-12-04T12:30:00+01:00").tags("team", "food"),
+    Case.of("Renew #v1.2 licence, #admin.", "Renew licence.", null).tags("v1.2", "admin"),
     Case.of("Ship it friday noon", "Ship it", "2026-12-04T12:00:00+01:00"),
     Case.of("Movie thursday 8pm", "Movie", "2026-12-10T20:00:00+01:00"),
     Case.of("Plan next week", "Plan", "2026-12-07T09:00:00+01:00"),
