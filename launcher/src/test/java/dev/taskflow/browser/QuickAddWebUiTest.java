@@ -205,6 +205,7 @@ class QuickAddWebUiTest {
       "const p = document.getElementById('quick-preview'); return !p.hidden && p.textContent === arguments[0]",
       expected);
     assertThat(browser.findAll("#quick-preview button.chip")).hasSize(4);
+    browser.screenshot("quick-add-preview");
 
     input.sendKeys(Keys.ENTER);
     browser.waitUntil("the task in the list", "return Array.from(document.querySelectorAll('#task-list .task-title'))"
