@@ -13,6 +13,9 @@ import * as dialogs from './views/dialogs.js';
 import { showAuth, wireAuth } from './views/auth.js';
 import { Account } from './views/account.js';
 import * as drafts from './drafts.js';
+// quick add that understands (issue 14)
+import { QuickAddPreview } from './views/quick-add.js';
+import { taskBody } from './quickadd.js';
 
 const LIVE_TEXT = { live: 'Live', connecting: 'Connecting…', offline: 'Offline' };
 
@@ -36,6 +39,7 @@ let list;
 let editor;
 let history;
 let account;
+let quickPreview;
 
 function boot() {
   wireAuth();
@@ -465,18 +469,21 @@ async function openById(id) {
 async function quickAdd(event) {
   event.preventDefault();
   const input = $('#quick-title');
-  const title = input.value.trim();
-  if (!title) {
+  if (!input.value.trim()) {
     input.focus();
     return;
   }
-  const body = { title };
-  if (state.filter.tag) {
-    body.tags = [state.filter.tag];
+  // what the preview shows is what is sent: dates, times, tags, priority and a repeat taken out of the title
+  const parsed = quickPreview.current();
+  if (!parsed.title) {
+    quickPreview.update();
+    input.focus();
+    return;
   }
+  const body = taskBody(parsed, state.filter.tag);
   try {
     const task = await api.post('/tasks', body);
-    input.value = '';
+    quickPreview.clear();
     applySnapshot(task);
     if (!state.store.matching(state.filter).some(t => t.id === task.id)) {
       toasts.info(`Added “${task.title}” to Open`);
@@ -487,10 +494,11 @@ async function quickAdd(event) {
 }
 
 function wireShell() {
+  quickPreview = new QuickAddPreview($('#quick-title'), $('#quick-preview'));
   $('#quick-add').addEventListener('submit', quickAdd);
   $('#new-task').addEventListener('click', () => {
     editor.openNew($('#quick-title').value.trim(), state.filter.tag);
-    $('#quick-title').value = '';
+    quickPreview.clear();
   });
   $$('#views .view').forEach(button => button.addEventListener('click', () => selectView(button.dataset.view)));
   $('#clear-tag').addEventListener('click', () => {

@@ -130,6 +130,12 @@ export function full(iso) {
   return fullFormat.format(Date.parse(iso));
 }
 
+/** The full date and time as the wall clock of another zone shows it. */
+export function fullIn(iso, zone) {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: zone })
+    .format(Date.parse(iso));
+}
+
 const wallFormat = new Intl.DateTimeFormat(undefined, {
   timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
 });

@@ -1,6 +1,6 @@
 // The task list: one <li> per task, kept (not rebuilt) across renders so focus and scroll stay where they are.
 import { h, icon, replaceChildren } from '../dom.js';
-import { friendly, full } from '../time.js';
+import { friendly, full, fullIn, localZone } from '../time.js';
 
 const PRIORITY = { low: 'Low', normal: null, high: 'High', urgent: 'Urgent' };
 
@@ -11,6 +11,12 @@ export class TaskList {
     this.actions = actions;
     this.rows = new Map();
     ul.addEventListener('click', event => this.onClick(event));
+    ul.addEventListener('keydown', event => this.onKey(event));
+    ul.addEventListener('keyup', event => {
+      if (event.key === ' ' && event.target.matches('.task-title')) {
+        event.preventDefault(); // Space completes (below); it must not also click the title, which opens the editor
+      }
+    });
     ul.addEventListener('change', event => {
       if (event.target.matches('.check')) {
         const row = event.target.closest('.task');
@@ -31,6 +37,32 @@ export class TaskList {
       this.actions.tag(button.dataset.tag);
     } else {
       this.actions[action](task);
+    }
+  }
+
+  // ---- keyboard on rows (issue 14): Space on a row's title completes (or reopens) it; ArrowUp / ArrowDown move focus
+  // to the same control of the row above / below (Alt+Arrow is left to reordering) ----
+  onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    const row = event.target.closest('.task');
+    if (!row) {
+      return;
+    }
+    if (event.key === ' ' && event.target.matches('.task-title')) {
+      event.preventDefault();
+      const entry = this.rows.get(row.dataset.taskId);
+      this.actions.toggle(entry.task, row.querySelector('.check'));
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const next = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
+      if (!next) {
+        return;
+      }
+      event.preventDefault();
+      const key = event.target.dataset.focusKey;
+      const same = key ? next.querySelector(`[data-focus-key="${CSS.escape(key)}"]`) : null;
+      (same || next.querySelector('.task-title')).focus();
     }
   }
 
@@ -155,7 +187,15 @@ function friendlyKey(task, now) {
   return (task.dueAt ? friendly(task.dueAt, now) : '') + (task.completedAt ? friendly(task.completedAt, now) : '');
 }
 
+/**
+ * The due date in the browser's zone, said to be so (issue 14: "(set in <zone>)" after a time in the browser's zone
+ * read as if that time were the set zone's), and the wall-clock time in the task's own zone when that is another.
+ */
 function dueTitle(task) {
-  const text = full(task.dueAt);
-  return task.timezone ? `${text} (set in ${task.timezone})` : text;
+  const mine = localZone();
+  const text = `${full(task.dueAt)} your time (${mine})`;
+  if (!task.timezone || task.timezone === mine) {
+    return text;
+  }
+  return `${text}; ${fullIn(task.dueAt, task.timezone)} in ${task.timezone}, the zone it was set in`;
 }

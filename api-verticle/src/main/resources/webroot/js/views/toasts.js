@@ -90,3 +90,17 @@ export function clearAll() {
   $('#toasts-polite').replaceChildren();
   $('#toasts-alert').replaceChildren();
 }
+
+// ---- room for toasts (issue 14): their height, as --toast-room, is space below the list to scroll the last rows
+// out from under them ----
+function watchToastRoom() {
+  const box = $('#toasts');
+  const update = () => {
+    const height = box.querySelector('.toast') ? Math.ceil(box.getBoundingClientRect().height) + 20 : 0;
+    document.documentElement.style.setProperty('--toast-room', `${height}px`);
+  };
+  new ResizeObserver(update).observe(box);
+  new MutationObserver(update).observe(box, { childList: true, subtree: true });
+}
+
+watchToastRoom();

@@ -556,8 +556,11 @@ class WebUiTest {
   void waitForDue(String id, Instant at) {
     String expected = (String) ada.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
       + " import('/js/time.js').then(time => done(time.full(arguments[0])));", at.toString())
-      + " (set in Europe/Paris)";
-    ada.waitFor("the row to show the due date " + expected, d -> expected.equals(dueTitle(id)) ? true : null);
+      + " your time (";
+    ada.waitFor("the row to show the due date " + expected, d -> {
+      String shown = dueTitle(id);
+      return shown != null && shown.startsWith(expected) ? true : null;
+    });
   }
 
   List<JsonObject> reminders(String token, String taskId) {
