@@ -1,0 +1,98 @@
+package dev.taskflow.notifier.push;
+
+import dev.taskflow.core.db.Database;
+import dev.taskflow.core.db.DatabaseSettings;
+import dev.taskflow.core.net.EgressGuard;
+import dev.taskflow.core.push.PushSettings;
+import dev.taskflow.core.push.VapidKeys;
+import dev.taskflow.core.runtime.DueTimer;
+import dev.taskflow.notifier.NotifierSettings;
+import dev.taskflow.notifier.webhooks.WebhookTargets;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/**
+ * Sends Web Push deliveries ({@link PushDispatcher}), queued by the notifier's consumer of fired reminders
+ * ({@link PushQueue}): woken by NOTIFY on {@code push_deliveries}, by its timer when a retry is due, and whenever one
+ * of its attempts ends. Signs with the VAPID key pair kept in the data directory ({@link VapidKeys}, generated on first
+ * run). Deletes finished deliveries past {@code push.retention.days} a minute after start and hourly.
+ */
+public final class PushVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
+  public static final String CHANNEL = "push_deliveries";
+  private static final String RESOLVER_POOL = "taskflow-push-resolver";
+  private static final long PRUNE_FIRST_MS = 60_000;
+  private static final long PRUNE_EVERY_MS = 3_600_000;
+  private static final int PRUNE_CHUNK = 5_000;
+
+  private Pool pool;
+  private WebClient client;
+  private WorkerExecutor resolver;
+  private DueTimer timer;
+  private long pruneTimer = -1;
+
+  @Override
+  public Future<?> start() {
+    DatabaseSettings db = DatabaseSettings.from(config());
+    PushSettings settings = PushSettings.from(config());
+    NotifierSettings notifier = NotifierSettings.from(config());
+    Path dataDir = Path.of(config().getString("data.dir", "./taskflow-data"));
+    pool = Database.pool(vertx, new DatabaseSettings(db.url(), 2));
+    client = WebClient.create(vertx, new WebClientOptions()
+        .setUserAgent("Taskflow-Push/1")
+        .setFollowRedirects(false)
+        .setKeepAlive(true),
+      new PoolOptions().setHttp1MaxSize(settings.inFlight()));
+    resolver = vertx.createSharedWorkerExecutor(RESOLVER_POOL, settings.inFlight());
+    return vertx.executeBlocking(() -> VapidKeys.loadOrCreate(dataDir))
+      .compose(keys -> {
+        PushDispatcher dispatcher = new PushDispatcher(vertx, pool, client,
+          new WebhookTargets(resolver, WebhookTargets.SYSTEM, new EgressGuard(false)),
+          new WebhookTargets(resolver, WebhookTargets.SYSTEM, new EgressGuard(true)), keys, settings,
+          () -> timer.rearm());
+        timer = new DueTimer(vertx, "push delivery", dispatcher::nextDueMillis, dispatcher::dispatchDue);
+        pruneTimer = vertx.setPeriodic(PRUNE_FIRST_MS, PRUNE_EVERY_MS, id -> prune(settings, 0)
+          .onFailure(e -> LOG.warn("Pruning finished push deliveries failed, trying again in an hour: {}", e.toString())));
+        return timer.start(db.connectOptions(), CHANNEL, notifier.safetyPoll());
+      })
+      .onSuccess(v -> LOG.info("Push delivery armed: {} in flight at most, {} attempts, VAPID subject {}",
+        settings.inFlight(), settings.retry().attempts(), settings.subject()));
+  }
+
+  /** Deletes finished deliveries past the retention, in chunks, each its own short statement. */
+  private Future<Long> prune(PushSettings settings, long deletedSoFar) {
+    return pool.preparedQuery(PushSql.PRUNE).execute(Tuple.of((double) settings.retention().toSeconds(), PRUNE_CHUNK))
+      .compose(rows -> {
+        long deleted = deletedSoFar + rows.rowCount();
+        if (rows.rowCount() < PRUNE_CHUNK) {
+          if (deleted > 0) {
+            LOG.info("Pruned {} push deliveries finished more than {} days ago", deleted, settings.retention().toDays());
+          }
+          return Future.succeededFuture(deleted);
+        }
+        return prune(settings, deleted);
+      });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(pruneTimer);
+    return (timer != null ? timer.stop() : Future.succeededFuture())
+      .eventually(() -> {
+        client.close();
+        return resolver.close();
+      })
+      .eventually(() -> pool.close());
+  }
+}
