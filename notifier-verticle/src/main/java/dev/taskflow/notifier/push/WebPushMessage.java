@@ -49,18 +49,23 @@ final class WebPushMessage {
       throw new IllegalArgumentException("a push payload is at most " + MAX_PLAINTEXT + " bytes, this is "
         + plaintext.length);
     }
-    ECPublicKey browserKey = P256.publicKey(p256dh);
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair ephemeral = generator.generateKeyPair();
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    return encrypt(plaintext, p256dh, authSecret, generator.generateKeyPair(), salt);
+  }
+
+  /** With the sender's key pair and the salt given: RFC 8291's example (appendix A) is reproducible. */
+  static byte[] encrypt(byte[] plaintext, byte[] p256dh, byte[] authSecret, KeyPair ephemeral, byte[] salt)
+    throws GeneralSecurityException {
+    ECPublicKey browserKey = P256.publicKey(p256dh);
     byte[] senderKey = P256.uncompressed((ECPublicKey) ephemeral.getPublic());
     KeyAgreement agreement = KeyAgreement.getInstance("ECDH");
     agreement.init(ephemeral.getPrivate());
     agreement.doPhase(browserKey, true);
     byte[] ecdhSecret = agreement.generateSecret();
 
-    byte[] salt = new byte[16];
-    RANDOM.nextBytes(salt);
     byte[] keyInfo = concat("WebPush: info\0".getBytes(StandardCharsets.US_ASCII), p256dh, senderKey);
     byte[] ikm = hkdf(authSecret, ecdhSecret, keyInfo, 32);
     byte[] cek = hkdf(salt, ikm, "Content-Encoding: aes128gcm\0".getBytes(StandardCharsets.US_ASCII), 16);
