@@ -73,8 +73,15 @@ public final class PushHandlers {
   }
 
   public void deleteSubscription(RoutingContext ctx) {
-    respond(ctx, subscriptions.delete(CurrentUser.id(ctx), UUID.fromString(ctx.pathParam("id")))
-      .compose(v -> noContent(ctx)));
+    respond(ctx, subscriptions.delete(CurrentUser.id(ctx), subscriptionId(ctx)).compose(v -> noContent(ctx)));
+  }
+
+  private static UUID subscriptionId(RoutingContext ctx) {
+    try {
+      return UUID.fromString(ctx.pathParam("id"));
+    } catch (IllegalArgumentException e) {
+      throw Problem.badRequest("id must be a UUID.");
+    }
   }
 
   /** The browser's ECDH public key, as PushSubscription gives it; answered in the unpadded form. */
