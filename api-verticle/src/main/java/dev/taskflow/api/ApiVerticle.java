@@ -217,6 +217,12 @@ public final class ApiVerticle extends VerticleBase {
       .failureHandler(ApiVerticle::closeAfterTooLarge);
     root.route("/eventbus/*")
       .subRouter(new LiveBridge(tokens, currentUser, settings.liveSocketsPerUser()).router(vertx));
+    // the service worker (Web Push): checked for updates on every load, never taken from a cache
+    root.get("/sw.js").handler(ApiVerticle::uiHeaders).handler(ctx -> ctx.response()
+      .putHeader(io.vertx.core.http.HttpHeaders.CACHE_CONTROL, "no-cache")
+      .putHeader(io.vertx.core.http.HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
+      .sendFile(WEBROOT + "/sw.js")
+      .onFailure(ctx::fail));
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
       .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html").setMaxAgeSeconds(300));
     root.route().last().handler(ctx -> ctx.fail(404));
