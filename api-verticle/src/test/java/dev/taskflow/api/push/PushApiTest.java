@@ -193,6 +193,16 @@ class PushApiTest {
   }
 
   @Test
+  @DisplayName("the service worker is served from the root, as JavaScript, never from a cache (no-cache)")
+  void serviceWorker() {
+    HttpResponse<Buffer> response = api.send(HttpMethod.GET, "/sw.js", null, null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Cache-Control")).isEqualTo("no-cache");
+    assertThat(response.getHeader("Content-Type")).startsWith("text/javascript");
+    assertThat(response.bodyAsString()).contains("addEventListener('push'", "notificationclick");
+  }
+
+  @Test
   @DisplayName("every push endpoint answers 401 without a token")
   void unauthorized() {
     String id = UUID.randomUUID().toString();
