@@ -192,7 +192,7 @@ public final class ApiVerticle extends VerticleBase {
     // Web Push: the VAPID public key and the user's devices (the notifier pushes to them)
     PushSettings pushSettings = PushSettings.from(config());
     PushHandlers push = new PushHandlers(vertx, new PushRepository(pool, pushSettings.perUser()), pushSettings,
-      java.nio.file.Path.of(config().getString("data.dir", "./taskflow-data")));
+      config());
     api.getRoute("getVapidPublicKey").addHandler(currentUser).addHandler(push::getVapidPublicKey);
     api.getRoute("createPushSubscription").addHandler(currentUser).addHandler(push::createSubscription);
     api.getRoute("listPushSubscriptions").addHandler(currentUser).addHandler(push::listSubscriptions);

@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.file.Path;
 import java.util.UUID;
 
 import static dev.taskflow.api.http.Responses.body;
@@ -34,11 +33,11 @@ public final class PushHandlers {
   private final PushSettings settings;
   private final Future<VapidKeys> keys;
 
-  /** Reads (or on a fresh data directory makes) the VAPID key pair on a worker, once. */
-  public PushHandlers(Vertx vertx, PushRepository subscriptions, PushSettings settings, Path dataDir) {
+  /** Reads (or on a fresh data directory makes) the VAPID key pair on a worker, once ({@link VapidKeys#load}). */
+  public PushHandlers(Vertx vertx, PushRepository subscriptions, PushSettings settings, JsonObject config) {
     this.subscriptions = subscriptions;
     this.settings = settings;
-    this.keys = vertx.executeBlocking(() -> VapidKeys.loadOrCreate(dataDir));
+    this.keys = vertx.executeBlocking(() -> VapidKeys.load(config));
   }
 
   public void getVapidPublicKey(RoutingContext ctx) {

@@ -31,6 +31,23 @@ public record VapidKeys(ECPrivateKey privateKey, ECPublicKey publicKey) {
     return parse(PrivateFiles.secret(file, VapidKeys::generatePem));
   }
 
+  /**
+   * The pair in {@code push.vapid.key.file} when it is set (a file in the format written here, e.g. a Kubernetes
+   * secret shared by the API and notifier pods, which have no data directory in common), else
+   * {@link #loadOrCreate(Path) the data directory's}.
+   */
+  public static VapidKeys load(io.vertx.core.json.JsonObject config) {
+    String file = config.getString("push.vapid.key.file", "");
+    if (file != null && !file.isBlank()) {
+      try {
+        return parse(java.nio.file.Files.readString(Path.of(file), StandardCharsets.US_ASCII).strip());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read the VAPID key pair in push.vapid.key.file " + file, e);
+      }
+    }
+    return loadOrCreate(Path.of(config.getString("data.dir", "./taskflow-data")));
+  }
+
   /** The public key as browsers' {@code applicationServerKey} and the {@code k=} parameter want it. */
   public String publicKeyBase64Url() {
     return P256.base64Url(P256.uncompressed(publicKey));

@@ -19,13 +19,11 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-
 /**
  * Sends Web Push deliveries ({@link PushDispatcher}), queued by the notifier's consumer of fired reminders
  * ({@link PushQueue}): woken by NOTIFY on {@code push_deliveries}, by its timer when a retry is due, and whenever one
  * of its attempts ends. Signs with the VAPID key pair kept in the data directory ({@link VapidKeys}, generated on first
- * run). Deletes finished deliveries past {@code push.retention.days} a minute after start and hourly.
+ * run), or the one in {@code push.vapid.key.file}. Deletes finished deliveries past {@code push.retention.days} a minute after start and hourly.
  */
 public final class PushVerticle extends VerticleBase {
 
@@ -47,7 +45,6 @@ public final class PushVerticle extends VerticleBase {
     DatabaseSettings db = DatabaseSettings.from(config());
     PushSettings settings = PushSettings.from(config());
     NotifierSettings notifier = NotifierSettings.from(config());
-    Path dataDir = Path.of(config().getString("data.dir", "./taskflow-data"));
     pool = Database.pool(vertx, new DatabaseSettings(db.url(), 2));
     client = WebClient.create(vertx, new WebClientOptions()
         .setUserAgent("Taskflow-Push/1")
@@ -55,7 +52,7 @@ public final class PushVerticle extends VerticleBase {
         .setKeepAlive(true),
       new PoolOptions().setHttp1MaxSize(settings.inFlight()));
     resolver = vertx.createSharedWorkerExecutor(RESOLVER_POOL, settings.inFlight());
-    return vertx.executeBlocking(() -> VapidKeys.loadOrCreate(dataDir))
+    return vertx.executeBlocking(() -> VapidKeys.load(config()))
       .compose(keys -> {
         PushDispatcher dispatcher = new PushDispatcher(vertx, pool, client,
           new WebhookTargets(resolver, WebhookTargets.SYSTEM, new EgressGuard(false)),
