@@ -523,6 +523,8 @@ function wireShell() {
   $('#logout').addEventListener('click', async () => {
     state.logoutReason = '';
     state.loggingOut = true;
+    // this browser stops getting the user's reminders by push: the next person to use it must not see them
+    await notify.forgetDevice();
     try {
       await api.post('/auth/logout');
     } catch (e) {

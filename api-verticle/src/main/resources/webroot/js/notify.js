@@ -97,6 +97,21 @@ export async function disablePush() {
   await subscription.unsubscribe();
 }
 
+/** On "Log out": push off for this device, if it was on; never fails (the logout goes on regardless). */
+export async function forgetDevice() {
+  if (!supported.push || !window.isSecureContext) {
+    return;
+  }
+  try {
+    const worker = await navigator.serviceWorker.getRegistration();
+    if (worker && await worker.pushManager.getSubscription()) {
+      await disablePush();
+    }
+  } catch (e) {
+    // the server will drop the subscription when its push service answers 404/410, or the next user takes it over
+  }
+}
+
 /** Asks for permission for in-tab notifications only (no push). */
 export async function enableNotifications() {
   return Notification.requestPermission();
