@@ -146,5 +146,9 @@ class NotificationsWebUiTest {
     assertThat(fireAt).isBetween(before.plus(Duration.ofMinutes(10)).minusSeconds(5),
       Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(5));
     assertThat(browser.find("#toasts-polite").getText()).contains("Snoozed until");
+
+    // Log out first turns push off for this browser (none here: headless Chromium cannot subscribe), then signs out
+    browser.find("#logout").click();
+    browser.waitUntil("the login screen", "return !document.getElementById('auth').hidden");
   }
 }
