@@ -52,7 +52,14 @@ public final class PushRepository {
   public Future<JsonArray> list(UUID userId) {
     return pool.preparedQuery(PushSql.LIST).execute(Tuple.of(userId, perUser)).map(rows -> {
       JsonArray items = new JsonArray();
-      rows.forEach(row -> items.add(json(row)));
+      rows.forEach(row -> items.add(json(row).put("lastDelivery", row.getString("last_state") == null ? null
+        : new JsonObject()
+          .put("state", row.getString("last_state"))
+          .put("attempts", row.getInteger("last_attempts"))
+          .put("lastStatus", row.getInteger("last_status"))
+          .put("lastError", row.getString("last_error"))
+          .put("createdAt", Task.instant(row.getOffsetDateTime("last_at")))
+          .put("finishedAt", Task.instant(row.getOffsetDateTime("last_finished_at"))))));
       return items;
     });
   }

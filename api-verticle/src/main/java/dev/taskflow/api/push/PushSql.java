@@ -19,9 +19,15 @@ final class PushSql {
     RETURNING id, endpoint, user_agent, created_at, updated_at, (xmax = 0) AS inserted
     """;
 
+  /** Each device with its latest delivery (the delivery log's newest row), if any. */
   static final String LIST = """
-    SELECT id, endpoint, user_agent, created_at, updated_at FROM push_subscriptions
-     WHERE user_id = $1 ORDER BY created_at, id LIMIT $2
+    SELECT s.id, s.endpoint, s.user_agent, s.created_at, s.updated_at,
+           d.state AS last_state, d.attempts AS last_attempts, d.last_status, d.last_error, d.created_at AS last_at,
+           d.finished_at AS last_finished_at
+      FROM push_subscriptions s
+      LEFT JOIN LATERAL (SELECT state, attempts, last_status, last_error, created_at, finished_at FROM push_deliveries
+                          WHERE subscription_id = s.id ORDER BY created_at DESC LIMIT 1) d ON true
+     WHERE s.user_id = $1 ORDER BY s.created_at, s.id LIMIT $2
     """;
 
   static final String DELETE = "DELETE FROM push_subscriptions WHERE id = $1 AND user_id = $2";

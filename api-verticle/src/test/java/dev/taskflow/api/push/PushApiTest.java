@@ -112,6 +112,29 @@ class PushApiTest {
   }
 
   @Test
+  @DisplayName("the list shows each device's latest push: its state, attempts, status and error")
+  void lastDelivery() {
+    Session ada = api.register();
+    String id = subscribe(ada, subscription(endpoint())).bodyAsJsonObject().getString("id");
+    JsonObject before = api.get("/api/v1/push/subscriptions", ada).bodyAsJsonObject().getJsonArray("items")
+      .getJsonObject(0);
+    assertThat(before.getValue("lastDelivery")).isNull();
+    for (String state : List.of("delivered", "failed")) {
+      api.query("INSERT INTO push_deliveries (id, subscription_id, user_id, event_id, reminder_id, fired_at, payload, "
+          + "state, attempts, last_status, last_error, created_at, finished_at) VALUES ($1, $2, $3, $4, $5, now(), "
+          + "'{}'::jsonb, $6, 1, 403, 'HTTP 403 Forbidden', now() + make_interval(secs => $7), now())",
+        UUID.randomUUID(), UUID.fromString(id), ada.userId(), UUID.randomUUID(), UUID.randomUUID(), state,
+        state.equals("failed") ? 1.0 : 0.0);
+    }
+
+    JsonObject last = api.get("/api/v1/push/subscriptions", ada).bodyAsJsonObject().getJsonArray("items")
+      .getJsonObject(0).getJsonObject("lastDelivery");
+    assertThat(last.getString("state")).isEqualTo("failed");
+    assertThat(last.getInteger("lastStatus")).isEqualTo(403);
+    assertThat(last.getString("lastError")).isEqualTo("HTTP 403 Forbidden");
+  }
+
+  @Test
   @DisplayName("a browser subscribing as another user takes the endpoint over: the first user's reminders stop "
     + "reaching it")
   void takeOver() {
