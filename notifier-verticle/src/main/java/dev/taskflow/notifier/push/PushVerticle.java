@@ -15,7 +15,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Sends Web Push deliveries ({@link PushDispatcher}), queued by the notifier's consumer of fired reminders
  * ({@link PushQueue}): woken by NOTIFY on {@code push_deliveries}, by its timer when a retry is due, and whenever one
  * of its attempts ends. Signs with the VAPID key pair kept in the data directory ({@link VapidKeys}, generated on first
- * run), or the one in {@code push.vapid.key.file}. Deletes finished deliveries past {@code push.retention.days} a minute after start and hourly.
+ * run), or the one in {@code push.vapid.key.file}. Deletes finished deliveries past {@code push.retention.days} a
+ * minute after start and hourly ({@link PushRetention}).
  */
 public final class PushVerticle extends VerticleBase {
 
@@ -32,7 +32,6 @@ public final class PushVerticle extends VerticleBase {
   private static final String RESOLVER_POOL = "taskflow-push-resolver";
   private static final long PRUNE_FIRST_MS = 60_000;
   private static final long PRUNE_EVERY_MS = 3_600_000;
-  private static final int PRUNE_CHUNK = 5_000;
 
   private Pool pool;
   private WebClient client;
@@ -59,27 +58,13 @@ public final class PushVerticle extends VerticleBase {
           new WebhookTargets(resolver, WebhookTargets.SYSTEM, new EgressGuard(true)), keys, settings,
           () -> timer.rearm());
         timer = new DueTimer(vertx, "push delivery", dispatcher::nextDueMillis, dispatcher::dispatchDue);
-        pruneTimer = vertx.setPeriodic(PRUNE_FIRST_MS, PRUNE_EVERY_MS, id -> prune(settings, 0)
+        PushRetention retention = new PushRetention(pool, settings.retention());
+        pruneTimer = vertx.setPeriodic(PRUNE_FIRST_MS, PRUNE_EVERY_MS, id -> retention.prune()
           .onFailure(e -> LOG.warn("Pruning finished push deliveries failed, trying again in an hour: {}", e.toString())));
         return timer.start(db.connectOptions(), CHANNEL, notifier.safetyPoll());
       })
       .onSuccess(v -> LOG.info("Push delivery armed: {} in flight at most, {} attempts, VAPID subject {}",
         settings.inFlight(), settings.retry().attempts(), settings.subject()));
-  }
-
-  /** Deletes finished deliveries past the retention, in chunks, each its own short statement. */
-  private Future<Long> prune(PushSettings settings, long deletedSoFar) {
-    return pool.preparedQuery(PushSql.PRUNE).execute(Tuple.of((double) settings.retention().toSeconds(), PRUNE_CHUNK))
-      .compose(rows -> {
-        long deleted = deletedSoFar + rows.rowCount();
-        if (rows.rowCount() < PRUNE_CHUNK) {
-          if (deleted > 0) {
-            LOG.info("Pruned {} push deliveries finished more than {} days ago", deleted, settings.retention().toDays());
-          }
-          return Future.succeededFuture(deleted);
-        }
-        return prune(settings, deleted);
-      });
   }
 
   @Override
