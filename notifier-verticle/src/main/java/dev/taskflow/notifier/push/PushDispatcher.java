@@ -167,7 +167,7 @@ final class PushDispatcher {
   private Future<Void> record(Delivery delivery, AsyncResult<HttpResponse<Void>> result) {
     Integer status = result.succeeded() ? result.result().statusCode() : null;
     if (status != null && (status == 404 || status == 410)) {
-      LOG.info("Push subscription {} of user {} is gone (the push service answered {}): deleted", 
+      LOG.info("Push subscription {} of user {} is gone (the push service answered {}): deleted",
         delivery.subscriptionId(), delivery.userId(), status);
       return pool.preparedQuery(PushSql.DELETE_SUBSCRIPTION).execute(Tuple.of(delivery.subscriptionId())).mapEmpty();
     }
