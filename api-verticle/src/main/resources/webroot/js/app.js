@@ -16,6 +16,7 @@ import * as drafts from './drafts.js';
 // quick add that understands (issue 14)
 import { QuickAddPreview } from './views/quick-add.js';
 import { taskBody } from './quickadd.js';
+import * as notify from './notify.js';
 
 const LIVE_TEXT = { live: 'Live', connecting: 'Connecting…', offline: 'Offline' };
 
@@ -53,6 +54,7 @@ function boot() {
   editor = new Editor({ onSaved: task => applySnapshot(task) });
   history = new History();
   account = new Account({ signOut: reason => endSession(reason) });
+  notify.start();
   dialogs.wire($('#confirm'));
   wireShell();
   api.whenUnauthorized(() => expire());
@@ -242,13 +244,25 @@ function stop() {
 
 // ---- live ----
 
+/** Snooze from a reminder's toast: the reminder is pending again `duration` from now. */
+async function snoozeReminder(reminderId, duration) {
+  try {
+    const reminder = await api.post(`/reminders/${reminderId}/snooze`, { duration });
+    toasts.info(`Snoozed until ${new Date(reminder.fireAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`);
+  } catch (e) {
+    toasts.error(e.message);
+    throw e;
+  }
+}
+
 function onEvent(event) {
   if (event.type === 'taskflow.account.deleted') {
     endSession('This account was deleted.');
     return;
   }
   if (event.type === REMINDER) {
-    toasts.reminder(event, 'live', openById);
+    toasts.reminder(event, 'live', openById, snoozeReminder);
+    notify.showReminder(event);
   }
   state.sync.receive(event);
 }
@@ -258,7 +272,7 @@ function applyEvent(event, origin) {
   const data = event.data || {};
   let changed = false;
   if (event.type === REMINDER) {
-    toasts.reminder(event, origin, openById);
+    toasts.reminder(event, origin, openById, snoozeReminder);
   } else if (event.type === 'taskflow.task.deleted') {
     changed = state.store.remove(event.subject || (data.task && data.task.id));
   } else if (data.task) {
@@ -517,6 +531,8 @@ function wireShell() {
   $('#logout').addEventListener('click', async () => {
     state.logoutReason = '';
     state.loggingOut = true;
+    // this browser stops getting the user's reminders by push: the next person to use it must not see them
+    await notify.forgetDevice();
     try {
       await api.post('/auth/logout');
     } catch (e) {

@@ -16,6 +16,8 @@ import dev.taskflow.api.limits.AuthLimitSettings;
 import dev.taskflow.api.limits.AuthLimits;
 import dev.taskflow.api.live.FanOut;
 import dev.taskflow.api.live.LiveBridge;
+import dev.taskflow.api.push.PushHandlers;
+import dev.taskflow.api.push.PushRepository;
 import dev.taskflow.api.http.ServiceCalls;
 import dev.taskflow.api.tasks.RecurrenceHandlers;
 import dev.taskflow.api.reminders.ReminderHandlers;
@@ -30,6 +32,7 @@ import dev.taskflow.core.db.Database;
 import dev.taskflow.core.db.DatabaseSettings;
 import dev.taskflow.core.net.EgressGuard;
 import dev.taskflow.core.outbox.OutboxWriter;
+import dev.taskflow.core.push.PushSettings;
 import dev.taskflow.core.management.Readiness;
 import dev.taskflow.core.transport.EventPublisher;
 import dev.taskflow.core.transport.Transports;
@@ -186,6 +189,14 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("deleteWebhook").addHandler(currentUser).addHandler(webhooks::deleteWebhook);
     api.getRoute("listWebhookDeliveries").setDoValidation(false).addHandler(currentUser)
       .addHandler(webhooks::listDeliveries);
+    // Web Push: the VAPID public key and the user's devices (the notifier pushes to them)
+    PushSettings pushSettings = PushSettings.from(config());
+    PushHandlers push = new PushHandlers(vertx, new PushRepository(pool, pushSettings.perUser()), pushSettings,
+      config());
+    api.getRoute("getVapidPublicKey").addHandler(currentUser).addHandler(push::getVapidPublicKey);
+    api.getRoute("createPushSubscription").addHandler(currentUser).addHandler(push::createSubscription);
+    api.getRoute("listPushSubscriptions").addHandler(currentUser).addHandler(push::listSubscriptions);
+    api.getRoute("deletePushSubscription").addHandler(currentUser).addHandler(push::deleteSubscription);
     api.getRoutes().forEach(route -> route.addFailureHandler(problems));
 
     Router apiRouter = api.createRouter();

@@ -5,6 +5,7 @@ import { $, h, replaceChildren } from '../dom.js';
 import * as session from '../session.js';
 import * as dialogs from './dialogs.js';
 import * as toasts from './toasts.js';
+import * as notify from '../notify.js';
 
 export class Account {
   /** @param signOut (reason) => void: this tab's session is over */
@@ -16,6 +17,54 @@ export class Account {
     $('#account-password-form').addEventListener('submit', event => this.changePassword(event));
     $('#account-delete-form').addEventListener('submit', event => this.deleteAccount(event));
     $('#account-logout-all').addEventListener('click', () => this.logoutEverywhere());
+    $('#account-notify').addEventListener('click', () => this.allowNotifications());
+    $('#account-push').addEventListener('click', () => this.togglePush());
+  }
+
+  // ---- reminders on this device (notify.js) ----
+
+  async showNotifyState() {
+    const state = $('#account-notify-state');
+    const notifyButton = $('#account-notify');
+    const pushButton = $('#account-push');
+    if (!notify.supported.notifications) {
+      state.textContent = 'This browser cannot show notifications.';
+      notifyButton.hidden = true;
+      pushButton.hidden = true;
+      return;
+    }
+    const permission = Notification.permission;
+    notifyButton.hidden = permission === 'granted';
+    let push = null;
+    try {
+      push = await notify.pushState();
+    } catch (e) {
+      push = null;
+    }
+    this.pushOn = push === true;
+    pushButton.hidden = push === null;
+    pushButton.textContent = this.pushOn ? 'Turn push off on this device' : 'Enable push on this device';
+    state.textContent = permission === 'denied' ? 'Notifications are blocked for this site in the browser.'
+      : (permission === 'granted' ? 'Notifications are on while Taskflow is open. ' : '')
+        + (push === null ? 'Push is not available in this browser (or not over http).'
+          : this.pushOn ? 'Push is on: reminders reach this browser when it is closed.' : 'Push is off.');
+  }
+
+  async allowNotifications() {
+    $('#account-notify-msg').textContent = '';
+    await notify.enableNotifications();
+    this.showNotifyState();
+  }
+
+  async togglePush() {
+    const message = $('#account-notify-msg');
+    message.textContent = '';
+    try {
+      await (this.pushOn ? notify.disablePush() : notify.enablePush());
+    } catch (e) {
+      message.textContent = e.message || String(e);
+    }
+    this.showNotifyState();
   }
 
   open(user) {
@@ -30,6 +79,8 @@ export class Account {
     }
     dialogs.open(this.dialog, $('#a-name'));
     this.loadSessions();
+    $('#account-notify-msg').textContent = '';
+    this.showNotifyState();
   }
 
   async loadSessions() {

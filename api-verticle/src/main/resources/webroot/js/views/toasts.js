@@ -7,9 +7,10 @@ const RECENT_MS = 15 * 60_000;
 
 /**
  * A fired reminder. Live ones always show (once per event, however often it arrives); ones found in the history after
- * a reconnect only when they fired in the last quarter of an hour.
+ * a reconnect only when they fired in the last quarter of an hour. `onSnooze(reminderId, duration)` (a promise) puts
+ * Snooze buttons on it; the toast goes once the snooze is saved.
  */
-export function reminder(event, origin, onOpen) {
+export function reminder(event, origin, onOpen, onSnooze = null) {
   if (shown.has(event.id)) {
     return;
   }
@@ -34,10 +35,33 @@ export function reminder(event, origin, onOpen) {
       h('p', { class: 'toast-title' }, 'Reminder: ', title),
       h('p', { class: 'toast-text' }, notes.join(' · ')),
       h('div', { class: 'toast-actions' },
-        task.id && onOpen ? h('button', { type: 'button', class: 'link', onclick: () => { dismiss(toast); onOpen(task.id); } }, 'Open task') : null)),
+        task.id && onOpen ? h('button', { type: 'button', class: 'link', onclick: () => { dismiss(toast); onOpen(task.id); } }, 'Open task') : null,
+        ...snoozeButtons(() => toast, (data.reminder || {}).id, onSnooze, title))),
     closeButton(() => dismiss(toast), `Dismiss the reminder for ${title}`));
   $('#toasts-polite').append(toast);
 }
+
+/** Snooze 10 min / 1 h on a reminder toast: disabled while the snooze is saved, the toast gone once it is. */
+function snoozeButtons(toastOf, reminderId, onSnooze, title) {
+  if (!reminderId || !onSnooze) {
+    return [];
+  }
+  const buttons = SNOOZES.map(([duration, label]) => h('button', {
+    type: 'button', class: 'link snooze', dataset: { duration }, 'aria-label': `${label} the reminder for ${title}`,
+    onclick: async () => {
+      buttons.forEach(b => { b.disabled = true; });
+      try {
+        await onSnooze(reminderId, duration);
+        dismiss(toastOf());
+      } catch (e) {
+        buttons.forEach(b => { b.disabled = false; });
+      }
+    },
+  }, label));
+  return buttons;
+}
+
+const SNOOZES = [['PT10M', 'Snooze 10 min'], ['PT1H', 'Snooze 1 h']];
 
 /** An error the user should see; goes away by itself after a while. */
 export function error(message) {

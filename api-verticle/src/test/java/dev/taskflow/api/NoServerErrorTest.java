@@ -78,7 +78,12 @@ class NoServerErrorTest {
       new Endpoint(HttpMethod.POST, "/api/v1/webhooks"),
       new Endpoint(HttpMethod.GET, "/api/v1/webhooks"),
       new Endpoint(HttpMethod.DELETE, "/api/v1/webhooks/" + java.util.UUID.randomUUID()),
-      new Endpoint(HttpMethod.GET, "/api/v1/webhooks/" + java.util.UUID.randomUUID() + "/deliveries"));
+      new Endpoint(HttpMethod.GET, "/api/v1/webhooks/" + java.util.UUID.randomUUID() + "/deliveries"),
+      // Web Push
+      new Endpoint(HttpMethod.GET, "/api/v1/push/vapid-public-key"),
+      new Endpoint(HttpMethod.POST, "/api/v1/push/subscriptions"),
+      new Endpoint(HttpMethod.GET, "/api/v1/push/subscriptions"),
+      new Endpoint(HttpMethod.DELETE, "/api/v1/push/subscriptions/" + java.util.UUID.randomUUID()));
   }
 
   private static List<String> hostileBodies() {
@@ -106,6 +111,11 @@ class NoServerErrorTest {
       "{\"displayName\":\"\\u0000\"}", "{\"email\":\"x@y.z\",\"currentPassword\":\"\"}",
       "{\"currentPassword\":\"wrong pw\",\"newPassword\":\"" + "n".repeat(300) + "\"}", "{\"password\":7}",
       "{\"password\":\"wrong password\"}"));
+    // Web Push subscriptions
+    bodies.addAll(List.of("{\"endpoint\":\"https://[zz/\",\"keys\":{\"p256dh\":\"x\",\"auth\":\"y\"}}",
+      "{\"endpoint\":\"https://push.example.com/%zz\",\"keys\":{\"p256dh\":\"=\",\"auth\":\"==\"}}",
+      "{\"endpoint\":\"https://push.example.com/1\",\"keys\":\"x\"}", "{\"endpoint\":1,\"keys\":{}}",
+      "{\"endpoint\":\"https://push.example.com/1\",\"keys\":{\"p256dh\":\"BA\",\"auth\":\"\\u0000\"}}"));
     bodies.add("[".repeat(5000) + "]".repeat(5000));
     bodies.add("{\"a\":".repeat(3000) + "1" + "}".repeat(3000));
     return bodies;

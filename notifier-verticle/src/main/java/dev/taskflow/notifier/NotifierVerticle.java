@@ -2,6 +2,7 @@ package dev.taskflow.notifier;
 
 import dev.taskflow.notifier.delivery.DeliveryVerticle;
 import dev.taskflow.notifier.firing.FiringVerticle;
+import dev.taskflow.notifier.push.PushVerticle;
 import dev.taskflow.notifier.webhooks.WebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -10,13 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notifier service: due dates and reminders. Deploys its three concerns as verticles of their own, each on its
+ * The notifier service: due dates and reminders. Deploys its four concerns as verticles of their own, each on its
  * own event loop (they are undeployed with it):
  * <ul>
+ *   <li>{@link PushVerticle} sends the queued Web Push deliveries to the users' devices;</li>
  *   <li>{@link FiringVerticle} fires reminders on time, writing {@code taskflow.reminder.triggered} to the outbox
  *   (topic {@code reminders});</li>
- *   <li>{@link DeliveryVerticle} consumes {@code reminders} (to {@code notifications.user.<userId>}, the log and the
- *   webhook queue) and {@code task-events} (relative reminders of recurring instances, the webhook queue);</li>
+ *   <li>{@link DeliveryVerticle} consumes {@code reminders} (to {@code notifications.user.<userId>}, the log, the
+ *   webhook queue and the push queue) and {@code task-events} (relative reminders of recurring instances, the webhook queue);</li>
  *   <li>{@link WebhookVerticle} sends the queued webhook deliveries, to public addresses only unless
  *   {@code webhooks.allow.private} is set.</li>
  * </ul>
@@ -31,6 +33,7 @@ public final class NotifierVerticle extends VerticleBase {
     DeploymentOptions options = new DeploymentOptions().setConfig(config());
     return vertx.deployVerticle(new DeliveryVerticle(), options)
       .compose(id -> vertx.deployVerticle(new WebhookVerticle(), options))
+      .compose(id -> vertx.deployVerticle(new PushVerticle(), options))
       .compose(id -> vertx.deployVerticle(new FiringVerticle(), options))
       .onSuccess(id -> LOG.info("Notifier started"));
   }

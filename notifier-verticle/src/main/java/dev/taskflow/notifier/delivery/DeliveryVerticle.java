@@ -6,6 +6,7 @@ import dev.taskflow.core.event.Topics;
 import dev.taskflow.core.transport.EventSubscriber;
 import dev.taskflow.core.transport.Transports;
 import dev.taskflow.notifier.inheritance.ReminderInheritance;
+import dev.taskflow.notifier.push.PushQueue;
 import dev.taskflow.notifier.webhooks.WebhookQueue;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The notifier's consumers (group {@code notifier}, exactly once in effect through {@code processed_events}):
  * <ul>
- *   <li>{@code reminders}: queues each fired reminder for the user's webhooks, then, once committed, publishes it on
+ *   <li>{@code reminders}: queues each fired reminder for the user's webhooks and push subscriptions, then, once committed, publishes it on
  *   {@code notifications.user.<userId>} for the user's browsers and logs it;</li>
  *   <li>{@code task-events}: gives a recurring task's new instance the relative reminders of the one before, and
  *   queues the events the user's webhooks asked for.</li>
@@ -36,7 +37,9 @@ public final class DeliveryVerticle extends VerticleBase {
     Notifications notifications = new Notifications(vertx.eventBus());
     WebhookQueue webhooks = new WebhookQueue();
     ReminderInheritance inheritance = new ReminderInheritance();
-    CommittedConsumer reminders = new CommittedConsumer(pool, CONSUMER, webhooks::enqueue, notifications::deliver);
+    PushQueue pushes = new PushQueue();
+    CommittedConsumer reminders = new CommittedConsumer(pool, CONSUMER,
+      (tx, event) -> webhooks.enqueue(tx, event).compose(v -> pushes.enqueue(tx, event)), notifications::deliver);
     CommittedConsumer taskEvents = new CommittedConsumer(pool, CONSUMER,
       (tx, event) -> inheritance.onEvent(tx, event).compose(v -> webhooks.enqueue(tx, event)), event -> { });
     return Transports.subscriber(vertx, config())

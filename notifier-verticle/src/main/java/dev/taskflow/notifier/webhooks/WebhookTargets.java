@@ -26,25 +26,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lookups block (the system resolver, with the JVM's cache), so they run on a worker pool of their own with a thread
  * for every request that may be in flight: a name whose servers do not answer holds its own attempts, never the event
- * loop or anyone else's lookup. The attempt's deadline covers its lookup.
+ * loop or anyone else's lookup. The attempt's deadline covers its lookup. Web Push deliveries use it too.
  */
-final class WebhookTargets {
+public final class WebhookTargets {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookTargets.class);
 
   /** A blocking name lookup. */
   @FunctionalInterface
-  interface Lookup {
+  public interface Lookup {
 
     /** Every address of the name; fails when there is none. */
     List<InetAddress> addresses(String host) throws UnknownHostException;
   }
 
   /** The system resolver: /etc/hosts, DNS, whatever the host's name service is. */
-  static final Lookup SYSTEM = host -> List.of(InetAddress.getAllByName(host));
+  public static final Lookup SYSTEM = host -> List.of(InetAddress.getAllByName(host));
 
   /** A delivery the guard refuses: it is not sent, and waiting will not change that, so it is not retried. */
-  static final class Refused extends RuntimeException {
+  public static final class Refused extends RuntimeException {
 
     Refused(String reason) {
       super("refused: " + reason, null, false, false);
@@ -55,14 +55,14 @@ final class WebhookTargets {
   private final Lookup lookup;
   private final EgressGuard guard;
 
-  WebhookTargets(WorkerExecutor resolver, Lookup lookup, EgressGuard guard) {
+  public WebhookTargets(WorkerExecutor resolver, Lookup lookup, EgressGuard guard) {
     this.resolver = resolver;
     this.lookup = lookup;
     this.guard = guard;
   }
 
   /** The address to connect to for this URL, checked; failed with {@link Refused} when the guard refuses it. */
-  Future<SocketAddress> server(String url) {
+  public Future<SocketAddress> server(String url) {
     URL parsed;
     Optional<InetAddress> literal;
     Optional<String> refusal;
