@@ -269,9 +269,42 @@ public final class TaskRepository {
     if (id.equals(after) || id.equals(before)) {
       return Future.failedFuture(Problem.badRequest("A task cannot be moved before or after itself."));
     }
+    return move(userId, id, after, before, ifMatch, correlationId, RESPACE_ATTEMPTS, false);
+  }
+
+  /** How many times a move finds its gap used up, re-spaces the list and tries again, before a 409. */
+  private static final int RESPACE_ATTEMPTS = 5;
+
+  /** A move's neighbours are adjacent integers: the list is re-spaced, in a transaction of its own, and the move retried. */
+  private static final class NoGap extends RuntimeException {
+    final UUID parentId;
+
+    NoGap(UUID parentId) {
+      super(null, null, false, false);
+      this.parentId = parentId;
+    }
+  }
+
+  private Future<Task> move(UUID userId, UUID id, UUID after, UUID before, String ifMatch, String correlationId,
+                            int attempts, boolean respaced) {
+    return moveOnce(userId, id, after, before, ifMatch, correlationId, respaced).recover(e -> {
+      if (!(e instanceof NoGap noGap)) {
+        return Future.failedFuture(e);
+      }
+      if (attempts <= 1) {
+        return Future.failedFuture(Problem.conflict("The list of task " + id + " is being reordered by many moves "
+          + "at once; move it again."));
+      }
+      return respace(userId, noGap.parentId)
+        .compose(v -> move(userId, id, after, before, ifMatch, correlationId, attempts - 1, true));
+    });
+  }
+
+  private Future<Task> moveOnce(UUID userId, UUID id, UUID after, UUID before, String ifMatch, String correlationId,
+                                boolean respaced) {
     return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch)
       .compose(task -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(userId))
-        .compose(v -> place(tx, task, after, before, false))
+        .compose(v -> place(tx, task, after, before, respaced))
         .compose(placed -> {
           if (placed.position() == null) {
             return Future.succeededFuture(task);
@@ -328,12 +361,7 @@ public final class TaskRepository {
         return Future.succeededFuture(new Placement(a.position() + (b.position() - a.position()) / 2, aId, bId,
           respaced));
       }
-      if (respaced) {
-        throw new IllegalStateException("Scope of task " + task.id() + " still has no gap after re-spacing");
-      }
-      return respace(tx, task.userId(), task.parentId())
-        .compose(v -> tx.preparedQuery(TaskSql.BY_ID).execute(Tuple.of(task.id(), task.userId())))
-        .compose(rows -> place(tx, Task.from(rows.iterator().next()), aId, bId, true));
+      throw new NoGap(task.parentId());
     });
   }
 
@@ -368,9 +396,16 @@ public final class TaskRepository {
     return tx.query(TaskSql.FIRST_POSITION).execute().map(rows -> rows.iterator().next().getLong("position"));
   }
 
-  /** Spreads a scope's positions GAP apart, in the same order, from its lowest position up. */
-  private static Future<Void> respace(SqlConnection tx, UUID userId, UUID parentId) {
-    return tx.preparedQuery(TaskSql.SCOPE_FIRST).execute(Tuple.of(userId, parentId))
+  /**
+   * Spreads a scope's positions GAP apart, in the same order, from its lowest position up. Its own transaction, and
+   * the locks in the order every writer takes them: the scope's task rows (by id) first, then the scope lock; a move
+   * holds its task and then the scope lock, so re-spacing inside a move would deadlock with the moves waiting for
+   * that lock while holding their tasks.
+   */
+  private Future<Void> respace(UUID userId, UUID parentId) {
+    return pool.withTransaction(tx -> tx.preparedQuery(TaskSql.SCOPE_ROWS_FOR_UPDATE).execute(Tuple.of(userId, parentId))
+      .compose(locked -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(userId)))
+      .compose(v -> tx.preparedQuery(TaskSql.SCOPE_FIRST).execute(Tuple.of(userId, parentId)))
       .compose(rows -> {
         Long lowest = rows.iterator().next().getLong("position");
         return tx.preparedQuery(TaskSql.RESPACE_ASIDE).execute(Tuple.of(userId, parentId))
@@ -378,7 +413,7 @@ public final class TaskRepository {
       })
       .onSuccess(v -> LOG.info("Re-spaced the manual order of user {}'s {}", userId,
         parentId == null ? "top-level tasks" : "subtasks of " + parentId))
-      .mapEmpty();
+      .mapEmpty());
   }
 
   /**

@@ -107,8 +107,13 @@ final class TaskSql {
      WHERE id = $1 AND user_id = $2
     RETURNING""" + " " + COLUMNS;
 
+  /** Locked in id order, as {@link #SCOPE_ROWS_FOR_UPDATE} locks them (a parent's deletion and a re-spacing). */
   static final String SUBTASKS_FOR_UPDATE = "SELECT " + COLUMNS
-    + " FROM tasks WHERE parent_id = $1 AND user_id = $2 ORDER BY position FOR UPDATE";
+    + " FROM tasks WHERE parent_id = $1 AND user_id = $2 ORDER BY id FOR UPDATE";
+
+  /** Every task of a scope, locked in id order: what a re-spacing holds before it takes the scope lock. */
+  static final String SCOPE_ROWS_FOR_UPDATE = """
+    SELECT id FROM tasks WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2 ORDER BY id FOR UPDATE""";
 
   static final String HAS_SUBTASKS = "SELECT 1 FROM tasks WHERE parent_id = $1 AND user_id = $2 LIMIT 1";
 
