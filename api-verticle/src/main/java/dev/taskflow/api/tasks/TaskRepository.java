@@ -435,7 +435,7 @@ public final class TaskRepository {
 
   /** The parent of a new subtask, locked (so it cannot become a subtask meanwhile): one level only. */
   private static Future<Task> lockParent(SqlConnection tx, UUID userId, UUID parentId) {
-    return tx.preparedQuery(TaskSql.BY_ID_FOR_UPDATE).execute(Tuple.of(parentId, userId)).map(rows -> {
+    return tx.preparedQuery(TaskSql.PARENT_LOCK).execute(Tuple.of(parentId, userId)).map(rows -> {
       if (rows.rowCount() == 0) {
         throw Problem.notFound("No task " + parentId + " (parentId).");
       }

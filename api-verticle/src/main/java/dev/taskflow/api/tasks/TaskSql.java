@@ -111,9 +111,19 @@ final class TaskSql {
   static final String SUBTASKS_FOR_UPDATE = "SELECT " + COLUMNS
     + " FROM tasks WHERE parent_id = $1 AND user_id = $2 ORDER BY id FOR UPDATE";
 
-  /** Every task of a scope, locked in id order: what a re-spacing holds before it takes the scope lock. */
+  /**
+   * Every task of a scope, locked in id order: what a re-spacing holds before it takes the scope lock. NO KEY UPDATE
+   * (what its UPDATE of position needs: the position index is an expression index, no key), so it does not wait for
+   * nor block {@link #PARENT_LOCK}: a patch that holds its task and locks the new parent never deadlocks with it.
+   */
   static final String SCOPE_ROWS_FOR_UPDATE = """
-    SELECT id FROM tasks WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2 ORDER BY id FOR UPDATE""";
+    SELECT id FROM tasks WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2 ORDER BY id FOR NO KEY UPDATE""";
+
+  /**
+   * A new subtask's parent, locked against becoming a subtask or being deleted meanwhile (both take FOR UPDATE, which
+   * KEY SHARE conflicts with), not against a re-spacing of its list.
+   */
+  static final String PARENT_LOCK = "SELECT " + COLUMNS + " FROM tasks WHERE id = $1 AND user_id = $2 FOR KEY SHARE";
 
   static final String HAS_SUBTASKS = "SELECT 1 FROM tasks WHERE parent_id = $1 AND user_id = $2 LIMIT 1";
 

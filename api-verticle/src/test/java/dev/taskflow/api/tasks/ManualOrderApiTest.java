@@ -203,4 +203,32 @@ class ManualOrderApiTest {
     assertThat(order.stream().filter(t -> List.of("t20", "t21", "t22", "t23", "t24", "t26", "t27", "t28").contains(t)))
       .containsExactly("t28", "t27", "t26", "t24", "t23", "t22", "t21", "t20");
   }
+
+  @Test
+  @DisplayName("tasks made subtasks while their list is re-spaced: every request succeeds, none deadlocks")
+  void reparentWhileRespacing() {
+    Session ada = api.register();
+    String[] titles = new String[40];
+    for (int i = 0; i < titles.length; i++) {
+      titles[i] = "r" + i;
+    }
+    List<String> ids = tasks(ada, titles);
+    String anchor = ids.get(ids.size() - 1);
+    List<Future<HttpResponse<Buffer>>> requests = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      requests.add(api.client.post("/api/v1/tasks/" + ids.get(i) + "/move")
+        .putHeader("Authorization", "Bearer " + ada.token())
+        .sendJsonObject(new JsonObject().put("after", anchor)));
+      // r20..r29 become subtasks of r30..r38 (parents with lower and higher ids than the child, by chance)
+      if (i < 9) {
+        requests.add(api.client.patch("/api/v1/tasks/" + ids.get(20 + i))
+          .putHeader("Authorization", "Bearer " + ada.token())
+          .sendJsonObject(new JsonObject().put("parentId", ids.get(30 + i))));
+      }
+    }
+    for (HttpResponse<Buffer> response : await(Future.all(requests)).<HttpResponse<Buffer>>list()) {
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    }
+    assertThat(order(ada, "", 200)).hasSize(31).doesNotHaveDuplicates();
+  }
 }
