@@ -4,7 +4,7 @@ import * as session from './session.js';
 import { $, $$, h, replaceChildren } from './dom.js';
 import { Live } from './live.js';
 import { REMINDER, Sync } from './sync.js';
-import { TaskStore, VIEWS, listParams } from './store.js';
+import { TaskStore, VIEWS, grouped, listParams } from './store.js';
 import { TaskList } from './views/list.js';
 import { Editor } from './views/editor.js';
 import { History } from './views/history.js';
@@ -34,6 +34,8 @@ const state = {
   // this tab's own "Log out": what the editor held is not kept for the next sign-in
   loggingOut: false,
   renewTimer: null,
+  // subtasks: the parents whose subtasks are hidden in this tab
+  collapsed: new Set(),
 };
 
 let list;
@@ -50,12 +52,17 @@ function boot() {
     history: task => history.open(task),
     remove,
     tag: setTag,
+    addSubtask: task => openSubtaskDialog(task),
+    collapse: toggleCollapsed,
+    move: moveTask,
   });
   editor = new Editor({ onSaved: task => applySnapshot(task) });
   history = new History();
   account = new Account({ signOut: reason => endSession(reason) });
   notify.start();
   dialogs.wire($('#confirm'));
+  dialogs.wire($('#subtask-dialog'));
+  $('#subtask-form').addEventListener('submit', addSubtask);
   wireShell();
   api.whenUnauthorized(() => expire());
   session.onChange(onSessionChange);
@@ -278,6 +285,10 @@ function applyEvent(event, origin) {
   } else if (data.task) {
     changed = state.store.upsert(data.task);
   }
+  if (event.type === 'taskflow.task.moved' && data.respaced && origin === 'live') {
+    // the other tasks of that list got new positions too (same order): the list as it is now
+    load(true).catch(() => {});
+  }
   history.onEvent(event);
   if (changed) {
     scheduleRender();
@@ -377,8 +388,10 @@ function render() {
     return;
   }
   const filter = state.filter;
-  const tasks = state.store.matching(filter);
-  list.render(tasks);
+  const tasks = grouped(state.store.matching(filter), state.collapsed);
+  list.render(tasks, Date.now(), {
+    counts: state.store.subtaskCounts(), collapsed: state.collapsed, reorder: Boolean(VIEWS[filter.view].reorder),
+  });
   $('#view-count').textContent = tasks.length === 1 ? '1 task' : `${tasks.length} tasks`;
   const empty = state.loaded && tasks.length === 0;
   $('#empty').hidden = !empty;
@@ -469,6 +482,63 @@ async function remove(task) {
   }
   if (state.store.remove(task.id)) {
     scheduleRender();
+  }
+}
+
+// ---- subtasks and manual order ----
+
+let subtaskParent = null;
+
+function openSubtaskDialog(task) {
+  subtaskParent = task;
+  $('#subtask-parent').textContent = `Under “${task.title}”`;
+  $('#subtask-title').value = '';
+  $('#subtask-error').textContent = '';
+  dialogs.open($('#subtask-dialog'), $('#subtask-title'));
+}
+
+/** Adds one subtask and keeps the dialog open for the next; "Done" closes it. */
+async function addSubtask(event) {
+  event.preventDefault();
+  const input = $('#subtask-title');
+  const title = input.value.trim();
+  if (!title || !subtaskParent) {
+    input.focus();
+    return;
+  }
+  try {
+    const task = await api.post('/tasks', { title, parentId: subtaskParent.id });
+    state.collapsed.delete(subtaskParent.id);
+    applySnapshot(task);
+    scheduleRender();
+    input.value = '';
+    $('#subtask-error').textContent = '';
+    input.focus();
+  } catch (e) {
+    $('#subtask-error').textContent = e.message;
+  }
+}
+
+function toggleCollapsed(task) {
+  if (!state.collapsed.delete(task.id)) {
+    state.collapsed.add(task.id);
+  }
+  render();
+}
+
+/** Moves a task right before or after a sibling; the answer (and the event, in other tabs) reorders the list. */
+async function moveTask(task, { after = null, before = null }) {
+  if (state.pending.has(task.id)) {
+    return;
+  }
+  state.pending.add(task.id);
+  try {
+    applySnapshot(await api.post(`/tasks/${task.id}/move`, { after, before }));
+  } catch (e) {
+    toasts.error(`“${task.title}” could not be moved: ${e.message}`);
+    load(true).catch(() => {});
+  } finally {
+    state.pending.delete(task.id);
   }
 }
 

@@ -9,6 +9,8 @@ export const VIEWS = {
   upcoming: { title: 'Upcoming', empty: 'Nothing coming up.' },
   completed: { title: 'Completed', empty: 'Nothing completed yet.' },
   all: { title: 'All tasks', empty: 'No tasks yet. Add one above.' },
+  // manual order (issue 14): the open tasks as the user arranged them
+  manual: { title: 'My order', empty: 'Nothing open. Add a task above.', reorder: true },
 };
 
 const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
@@ -82,7 +84,21 @@ export class TaskStore {
   matching(filter, now = Date.now()) {
     const matches = matcher(filter, now);
     const list = Array.from(this.tasks.values()).filter(matches);
-    return list.sort(filter.view === 'completed' ? byCompletion : byDue);
+    return list.sort(filter.view === 'completed' ? byCompletion : filter.view === 'manual' ? byPosition : byDue);
+  }
+
+  /** Each task's subtasks this tab knows: {done, total} by parent id. */
+  subtaskCounts() {
+    const counts = new Map();
+    for (const task of this.tasks.values()) {
+      if (task.parentId) {
+        const count = counts.get(task.parentId) || { done: 0, total: 0 };
+        count.total += 1;
+        count.done += task.status === 'completed' ? 1 : 0;
+        counts.set(task.parentId, count);
+      }
+    }
+    return counts;
   }
 }
 
@@ -91,6 +107,7 @@ export function listParams(filter, now = Date.now()) {
   const params = { tag: filter.tag || null, q: filter.q || null };
   switch (filter.view) {
     case 'open':
+    case 'manual':
       return { ...params, status: 'open' };
     case 'today':
       return {
@@ -149,6 +166,40 @@ function byDue(a, b) {
     return rank;
   }
   return Date.parse(b.createdAt) - Date.parse(a.createdAt) || a.id.localeCompare(b.id);
+}
+
+/** The user's own order (position ascending within a list; subtasks are put under their parent by the list view). */
+export function byPosition(a, b) {
+  return (a.position ?? 0) - (b.position ?? 0) || a.id.localeCompare(b.id);
+}
+
+/**
+ * Puts each shown subtask right under its shown parent (in their own order) and leaves out those of collapsed parents;
+ * a subtask whose parent is not shown stays where the view's order put it.
+ */
+export function grouped(tasks, collapsed) {
+  const shown = new Set(tasks.map(task => task.id));
+  const children = new Map();
+  for (const task of tasks) {
+    if (task.parentId && shown.has(task.parentId)) {
+      if (!children.has(task.parentId)) {
+        children.set(task.parentId, []);
+      }
+      children.get(task.parentId).push(task);
+    }
+  }
+  const out = [];
+  for (const task of tasks) {
+    if (task.parentId && shown.has(task.parentId)) {
+      continue;
+    }
+    out.push(task);
+    const kids = children.get(task.id);
+    if (kids && !collapsed.has(task.id)) {
+      out.push(...kids.sort(byPosition));
+    }
+  }
+  return out;
 }
 
 function byCompletion(a, b) {

@@ -165,6 +165,8 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("deleteTask").addHandler(currentUser).addHandler(tasks::deleteTask);
     api.getRoute("completeTask").addHandler(currentUser).addHandler(tasks::completeTask);
     api.getRoute("reopenTask").addHandler(currentUser).addHandler(tasks::reopenTask);
+    // subtasks and manual ordering (issue 14)
+    api.getRoute("moveTask").addHandler(currentUser).addHandler(tasks::moveTask);
     api.getRoute("listRecurring").setDoValidation(false).addHandler(currentUser).addHandler(recurrence::listRecurring);
     api.getRoute("setRecurrence").addHandler(currentUser).addHandler(recurrence::setRecurrence);
     api.getRoute("stopRecurrence").addHandler(currentUser).addHandler(recurrence::stopRecurrence);

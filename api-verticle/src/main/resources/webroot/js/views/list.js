@@ -1,22 +1,35 @@
 // The task list: one <li> per task, kept (not rebuilt) across renders so focus and scroll stay where they are.
+// Subtasks are rows of their own, indented under their parent (which can collapse them). Where the view is in the
+// user's own order, a row moves among its siblings by drag and drop or by Alt+ArrowUp / Alt+ArrowDown.
 import { h, icon, replaceChildren } from '../dom.js';
 import { friendly, full, fullIn, localZone } from '../time.js';
 
 const PRIORITY = { low: 'Low', normal: null, high: 'High', urgent: 'Urgent' };
 
 export class TaskList {
-  /** @param actions {toggle(task, checkbox), edit(task), history(task), remove(task), tag(name)} */
+  /**
+   * @param actions {toggle(task, checkbox), edit(task), history(task), remove(task), tag(name), addSubtask(task),
+   *   collapse(task), move(task, {after, before})}
+   */
   constructor(ul, actions) {
     this.ul = ul;
     this.actions = actions;
     this.rows = new Map();
+    this.reorder = false;
+    this.dragged = null;
     ul.addEventListener('click', event => this.onClick(event));
     ul.addEventListener('keydown', event => this.onKey(event));
+    ul.addEventListener('keydown', event => this.onKeydown(event));
     ul.addEventListener('keyup', event => {
       if (event.key === ' ' && event.target.matches('.task-title')) {
         event.preventDefault(); // Space completes (below); it must not also click the title, which opens the editor
       }
     });
+    ul.addEventListener('dragstart', event => this.onDragStart(event));
+    ul.addEventListener('dragover', event => this.onDragOver(event));
+    ul.addEventListener('dragleave', event => this.clearDropMark(event.target.closest('.task')));
+    ul.addEventListener('drop', event => this.onDrop(event));
+    ul.addEventListener('dragend', () => this.endDrag());
     ul.addEventListener('change', event => {
       if (event.target.matches('.check')) {
         const row = event.target.closest('.task');
@@ -66,8 +79,103 @@ export class TaskList {
     }
   }
 
-  /** Shows exactly `tasks`, in this order. */
-  render(tasks, now = Date.now()) {
+  /** The rendered siblings of a row (same parent), top to bottom. */
+  siblings(li) {
+    return Array.from(this.ul.children).filter(other => other.classList.contains('task')
+      && (other.dataset.parentId || '') === (li.dataset.parentId || ''));
+  }
+
+  /** Alt+ArrowUp / Alt+ArrowDown on a focused row moves it above the sibling before it or below the one after. */
+  onKeydown(event) {
+    if (!this.reorder || !event.altKey || event.ctrlKey || event.metaKey
+      || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) {
+      return;
+    }
+    const li = event.target.closest('.task');
+    if (!li || event.target.closest('input[type=text], textarea')) {
+      return;
+    }
+    event.preventDefault();
+    const siblings = this.siblings(li);
+    const index = siblings.indexOf(li);
+    const task = this.rows.get(li.dataset.taskId).task;
+    if (event.key === 'ArrowUp' && index > 0) {
+      this.actions.move(task, { before: siblings[index - 1].dataset.taskId });
+    } else if (event.key === 'ArrowDown' && index >= 0 && index < siblings.length - 1) {
+      this.actions.move(task, { after: siblings[index + 1].dataset.taskId });
+    }
+  }
+
+  onDragStart(event) {
+    const li = event.target.closest && event.target.closest('.task');
+    if (!this.reorder || !li) {
+      return;
+    }
+    this.dragged = li;
+    li.classList.add('dragging');
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData('text/plain', li.dataset.taskId);
+  }
+
+  /** Where a drop on `li` would put the dragged row: before it (upper half) or after it; null: not a sibling. */
+  dropPlace(event, li) {
+    if (!this.dragged || !li || li === this.dragged
+      || (li.dataset.parentId || '') !== (this.dragged.dataset.parentId || '')) {
+      return null;
+    }
+    const box = li.getBoundingClientRect();
+    return event.clientY < box.top + box.height / 2 ? 'before' : 'after';
+  }
+
+  onDragOver(event) {
+    const li = event.target.closest('.task');
+    const place = this.dropPlace(event, li);
+    if (!place) {
+      return;
+    }
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+    li.dataset.drop = place;
+  }
+
+  onDrop(event) {
+    const li = event.target.closest('.task');
+    const place = this.dropPlace(event, li);
+    if (!place) {
+      this.endDrag();
+      return;
+    }
+    event.preventDefault();
+    const task = this.rows.get(this.dragged.dataset.taskId).task;
+    this.endDrag();
+    this.actions.move(task, { [place]: li.dataset.taskId });
+  }
+
+  clearDropMark(li) {
+    if (li) {
+      delete li.dataset.drop;
+    }
+  }
+
+  endDrag() {
+    if (this.dragged) {
+      this.dragged.classList.remove('dragging');
+    }
+    this.dragged = null;
+    this.ul.querySelectorAll('.task[data-drop]').forEach(li => delete li.dataset.drop);
+  }
+
+  /**
+   * Shows exactly `tasks`, in this order. `info`: {counts: Map parent id -> {done, total}, collapsed: Set of parent
+   * ids, reorder: whether rows can be moved (the view is in the user's order)}.
+   */
+  render(tasks, now = Date.now(), info = {}) {
+    const counts = info.counts || new Map();
+    const collapsed = info.collapsed || new Set();
+    this.reorder = Boolean(info.reorder);
+    const focused = document.activeElement;
+    const focusedRow = focused && focused.closest ? focused.closest('#task-list .task') : null;
+    const focusKey = focusedRow ? focused.dataset.focusKey : null;
     const wanted = new Set(tasks.map(task => task.id));
     for (const [id, entry] of this.rows) {
       if (!wanted.has(id)) {
@@ -77,7 +185,10 @@ export class TaskList {
     let previous = null;
     for (const task of tasks) {
       let entry = this.rows.get(task.id);
-      const key = `${task.version}|${dueClass(task, now)}|${friendlyKey(task, now)}`;
+      const count = counts.get(task.id);
+      const extra = { count, collapsed: collapsed.has(task.id), reorder: this.reorder };
+      const key = `${task.version}|${dueClass(task, now)}|${friendlyKey(task, now)}|`
+        + `${count ? `${count.done}/${count.total}` : ''}|${extra.collapsed}|${extra.reorder}`;
       if (!entry) {
         entry = { li: h('li', { class: 'task' }), task, key: null };
         this.rows.set(task.id, entry);
@@ -85,13 +196,20 @@ export class TaskList {
       if (entry.key !== key) {
         entry.task = task;
         entry.key = key;
-        fill(entry.li, task, now);
+        fill(entry.li, task, now, extra);
       }
       const expectedNext = previous ? previous.nextSibling : this.ul.firstChild;
       if (expectedNext !== entry.li) {
         this.ul.insertBefore(entry.li, expectedNext);
       }
       previous = entry.li;
+    }
+    // a row moved in the list (a reorder) loses focus as the DOM moves it: give it back
+    if (focusedRow && focusedRow.isConnected && !focusedRow.contains(document.activeElement)) {
+      const again = focusedRow.querySelector(`[data-focus-key="${CSS.escape(focusKey || 'title')}"]`);
+      if (again) {
+        again.focus();
+      }
     }
   }
 
@@ -117,9 +235,21 @@ export class TaskList {
 }
 
 /** (Re)writes one row; the control that had focus gets it back. */
-function fill(li, task, now) {
+function fill(li, task, now, extra = {}) {
   const focused = li.contains(document.activeElement) ? document.activeElement.dataset.focusKey : null;
   li.dataset.taskId = task.id;
+  if (task.parentId) {
+    li.dataset.parentId = task.parentId;
+  } else {
+    delete li.dataset.parentId;
+  }
+  li.classList.toggle('subtask', Boolean(task.parentId));
+  li.draggable = Boolean(extra.reorder);
+  if (extra.reorder) {
+    li.title = 'Drag to reorder, or Alt+ArrowUp / Alt+ArrowDown';
+  } else {
+    li.removeAttribute('title');
+  }
   li.dataset.status = task.status;
   li.dataset.version = task.version;
   li.dataset.priority = task.priority;
@@ -143,19 +273,33 @@ function fill(li, task, now) {
   if (task.seriesId) {
     meta.append(h('span', { class: 'meta repeats' }, icon('repeat'), 'Repeats'));
   }
+  if (extra.count) {
+    meta.append(h('span', { class: 'meta subtask-count', title: 'Subtasks done' }, icon('list'),
+      `${extra.count.done}/${extra.count.total}`));
+  }
   for (const tag of task.tags || []) {
     meta.append(h('button', {
       type: 'button', class: 'tag', dataset: { action: 'tag', tag, focusKey: `tag:${tag}` },
       'aria-label': `Show tasks tagged ${tag}`,
     }, '#', tag));
   }
+  const expander = extra.count ? h('button', {
+    type: 'button', class: 'icon-button expander', dataset: { action: 'collapse', focusKey: 'collapse' },
+    'aria-expanded': String(!extra.collapsed),
+    'aria-label': `${extra.collapsed ? 'Show' : 'Hide'} the subtasks of ${task.title}`,
+  }, extra.collapsed ? '▸' : '▾') : h('span', { class: 'expander-space' });
   replaceChildren(li,
+    expander,
     check,
     h('div', { class: 'task-body' },
       h('button', { type: 'button', class: 'task-title', dataset: { action: 'edit', focusKey: 'title' } }, task.title),
       task.description ? h('p', { class: 'task-notes' }, task.description) : null,
       meta.childNodes.length ? meta : null),
     h('div', { class: 'task-actions' },
+      task.parentId ? null : h('button', {
+        type: 'button', class: 'icon-button', dataset: { action: 'addSubtask', focusKey: 'add-subtask' },
+        'aria-label': `Add a subtask to ${task.title}`, title: 'Add a subtask',
+      }, icon('plus')),
       h('button', {
         type: 'button', class: 'icon-button', dataset: { action: 'history', focusKey: 'history' },
         'aria-label': `History of ${task.title}`, title: 'History',

@@ -1183,4 +1183,30 @@ class RecurringTasksTest {
     List<Long> sorted = nanos.stream().sorted().toList();
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
   }
+
+  // ---- subtasks (issue 14) ----
+
+  @Test
+  @DisplayName("a subtask cannot repeat (422); a recurring parent's next occurrence comes without its subtasks, first in the list")
+  void subtasksAndRecurrence() throws InterruptedException {
+    JsonObject parent = createRecurring(alice, "Weekly review", "2026-06-01T08:00:00Z", "UTC",
+      new JsonObject().put("rrule", "FREQ=WEEKLY"));
+    HttpResponse<Buffer> sub = send(alice, HttpMethod.POST, "/api/v1/tasks", new JsonObject()
+      .put("title", "Inbox zero").put("parentId", parent.getString("id")));
+    assertThat(sub.statusCode()).as(sub.bodyAsString()).isEqualTo(201);
+    HttpResponse<Buffer> repeat = send(alice, HttpMethod.PUT, "/api/v1/tasks/" + sub.bodyAsJsonObject().getString("id")
+      + "/recurrence", new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-06-01T09:00:00")
+      .put("timezone", "UTC"));
+    assertThat(repeat.statusCode()).as(repeat.bodyAsString()).isEqualTo(422);
+    assertThat(repeat.bodyAsJsonObject().getString("detail")).contains("subtask cannot repeat");
+
+    complete(alice, parent);
+    JsonObject next = waitForInstance(parent.getString("seriesId"), 2);
+    assertThat(next.getString("parentId")).isNull();
+    HttpResponse<Buffer> subtasks = send(alice, HttpMethod.GET, "/api/v1/tasks?parent=" + next.getString("id"), null);
+    assertThat(subtasks.bodyAsJsonObject().getJsonArray("items")).isEmpty();
+    HttpResponse<Buffer> top = send(alice, HttpMethod.GET, "/api/v1/tasks?sort=manual&parent=none&limit=1", null);
+    assertThat(top.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("id"))
+      .isEqualTo(next.getString("id"));
+  }
 }

@@ -49,6 +49,10 @@ public final class Problem extends RuntimeException {
     return new Problem(409, detail);
   }
 
+  public static Problem unprocessable(String detail) {
+    return new Problem(422, detail);
+  }
+
   public static Problem preconditionFailed(String detail) {
     return new Problem(412, detail);
   }

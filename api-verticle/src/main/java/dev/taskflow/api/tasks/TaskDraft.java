@@ -7,10 +7,11 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.UUID;
 
-/** A new task's fields, checked. */
+/** A new task's fields, checked; {@code parentId} makes it a subtask of that task. */
 public record TaskDraft(String title, String description, String priority, List<String> tags, OffsetDateTime dueAt,
-                        String timezone) {
+                        String timezone, UUID parentId) {
 
   public TaskDraft {
     if (title == null || title.isBlank()) {
@@ -29,6 +30,7 @@ public record TaskDraft(String title, String description, String priority, List<
       body.getString("priority"),
       TaskInput.tags(body.getJsonArray("tags")),
       TaskInput.instant("dueAt", body.getString("dueAt")),
-      TaskInput.zone("timezone", body.getString("timezone")));
+      TaskInput.zone("timezone", body.getString("timezone")),
+      TaskInput.uuid("parentId", body.getString("parentId")));
   }
 }

@@ -45,6 +45,10 @@ public final class TaskHandlers {
     JsonObject series = body(ctx).getJsonObject("recurrence");
     boolean dated = draft.dueAt() != null || series != null && series.getString("dtstart") != null;
     List<ReminderSpec> specs = ReminderSpec.list(reminders, dated);
+    if (series != null && draft.parentId() != null) {
+      throw dev.taskflow.api.http.Problem.unprocessable("A subtask cannot repeat: give either parentId or "
+        + "recurrence, not both.");
+    }
     if (series != null) {
       recurrence.createTask(ctx, draft, series, specs);
       return;
@@ -64,6 +68,10 @@ public final class TaskHandlers {
   /** Its query is checked here, not by the OpenAPI validator: free text must stay text (see the contract). */
   public void listTasks(RoutingContext ctx) {
     MultiMap params = ctx.queryParams();
+    boolean manual = "manual".equals(TaskInput.oneOf("sort", params.get("sort"), "created", "manual"));
+    String parent = params.get("parent");
+    boolean topLevel = "none".equals(parent);
+    UUID parentId = topLevel ? null : TaskInput.uuid("parent", parent);
     TaskRepository.Query query = new TaskRepository.Query(
       TaskInput.oneOf("status", params.get("status"), Task.OPEN, Task.COMPLETED),
       TaskInput.instant("dueBefore", params.get("dueBefore")),
@@ -71,11 +79,12 @@ public final class TaskHandlers {
       TaskInput.tag("tag", params.get("tag")),
       TaskInput.searchText("q", params.get("q")),
       TaskInput.uuid("seriesId", params.get("seriesId")),
-      Cursor.decode(params.get("cursor")),
-      TaskInput.integer("limit", params.get("limit"), 1, MAX_PAGE, DEFAULT_PAGE));
+      manual ? null : Cursor.decode(params.get("cursor")),
+      TaskInput.integer("limit", params.get("limit"), 1, MAX_PAGE, DEFAULT_PAGE),
+      topLevel, parentId, manual, manual ? PositionCursor.decode(params.get("cursor")) : null);
     respond(ctx, tasks.list(CurrentUser.id(ctx), query).compose(page -> {
       JsonArray items = new JsonArray();
-      page.items().forEach(task -> items.add(task.toJson()));
+      page.items().forEach(task -> items.add(withSubtasks(task, page.subtasks().get(task.id()))));
       return json(ctx, 200, new JsonObject().put("items", items).put("nextCursor", page.nextCursor()));
     }));
   }
@@ -102,6 +111,31 @@ public final class TaskHandlers {
   public void deleteTask(RoutingContext ctx) {
     respond(ctx, tasks.delete(CurrentUser.id(ctx), taskId(ctx), ifMatch(ctx), correlationId(ctx))
       .compose(v -> noContent(ctx)));
+  }
+
+  /** A listed task; a top-level one with its subtask counts, {@code subtasks: {open, done}}. */
+  private static JsonObject withSubtasks(Task task, JsonObject counts) {
+    JsonObject json = task.toJson();
+    if (task.parentId() == null && counts != null) {
+      json.put("subtasks", counts);
+    }
+    return json;
+  }
+
+  /**
+   * {@code POST /tasks/{id}/move {after, before}}: puts the task right after {@code after} and/or right before
+   * {@code before} in its list (the top-level tasks, or its parent's subtasks); see {@link TaskRepository#move}.
+   */
+  public void moveTask(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    UUID after = TaskInput.uuid("after", body.getString("after"));
+    UUID before = TaskInput.uuid("before", body.getString("before"));
+    if (after == null && before == null) {
+      throw dev.taskflow.api.http.Problem.badRequest("Give after (the task to follow), before (the task to precede), "
+        + "or both.");
+    }
+    respond(ctx, tasks.move(CurrentUser.id(ctx), taskId(ctx), after, before, ifMatch(ctx), correlationId(ctx))
+      .compose(task -> withTask(ctx, 200, task)));
   }
 
   public static Future<Void> withTask(RoutingContext ctx, int status, Task task) {

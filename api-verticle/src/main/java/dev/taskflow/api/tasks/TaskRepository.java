@@ -14,12 +14,18 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -28,17 +34,32 @@ import java.util.UUID;
  * nothing (completing a completed task, an empty patch) writes no event. The task's reminders follow in the same
  * transaction ({@link TaskReminders}): they move with the due date, completing or deleting cancels them, reopening
  * restores those still ahead.
+ *
+ * <p>Subtasks (one level): a subtask's parent is a top-level task of the same user; deleting a parent deletes its
+ * subtasks first (an event each); completing a parent leaves its subtasks as they are. Manual order: every task has a
+ * {@code position} within its scope (see {@link #move} and V12); a change of parent places the task first among the
+ * top-level tasks or last among its new siblings.
  */
 public final class TaskRepository {
 
-  /** One page of a list. */
-  public record Page(List<Task> items, String nextCursor) {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskRepository.class);
+
+  /** One page of a list, with each task's subtask counts ({@code {open, done}}). */
+  public record Page(List<Task> items, String nextCursor, Map<UUID, JsonObject> subtasks) {
   }
 
-  /** The list filters; a null filter is off. */
+  /**
+   * The list filters; a null filter is off. {@code topLevel}: no subtasks; {@code parentId}: that task's subtasks
+   * only. {@code manual}: one ordering scope (the top level, or {@code parentId}'s subtasks) in manual order, paged
+   * by {@code afterPosition} instead of {@code after}.
+   */
   public record Query(String status, OffsetDateTime dueBefore, OffsetDateTime dueAfter, String tag, String text,
-                      UUID seriesId, Cursor after, int limit) {
+                      UUID seriesId, Cursor after, int limit, boolean topLevel, UUID parentId, boolean manual,
+                      PositionCursor afterPosition) {
   }
+
+  /** The gap between neighbours that a new last task or a re-spaced scope leaves (see V12). */
+  static final long GAP = 65536;
 
   private final Pool pool;
   private final OutboxWriter outbox;
@@ -59,9 +80,11 @@ public final class TaskRepository {
   /** Creates a task and its reminders in one transaction: all of them or nothing. */
   public Future<Created> createWithReminders(UUID userId, TaskDraft draft, List<ReminderSpec> reminders,
                                              String correlationId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(TaskSql.INSERT)
-      .execute(Tuple.from(new Object[]{UUID.randomUUID(), userId, draft.title(), draft.description(),
-        draft.priority(), draft.tags().toArray(String[]::new), draft.dueAt(), draft.timezone()}))
+    return pool.withTransaction(tx -> positionForNew(tx, userId, draft.parentId())
+      .compose(position -> tx.preparedQuery(TaskSql.INSERT)
+        .execute(Tuple.from(new Object[]{UUID.randomUUID(), userId, draft.title(), draft.description(),
+          draft.priority(), draft.tags().toArray(String[]::new), draft.dueAt(), draft.timezone(), draft.parentId(),
+          position})))
       .map(rows -> Task.from(rows.iterator().next()))
       .compose(task -> TaskReminders.add(tx, task, reminders)
         .compose(added -> emit(tx, task, EventTypes.TASK_CREATED, correlationId, null).map(new Created(task, added)))));
@@ -78,23 +101,38 @@ public final class TaskRepository {
   }
 
   public Future<Page> list(UUID userId, Query q) {
-    Tuple params = Tuple.from(new Object[]{userId, q.status(), q.dueBefore(), q.dueAfter(), q.tag(),
-      q.text() == null ? null : "%" + likeEscape(q.text()) + "%",
+    String text = q.text() == null ? null : "%" + likeEscape(q.text()) + "%";
+    if (q.manual()) {
+      PositionCursor after = q.afterPosition();
+      Tuple params = Tuple.from(new Object[]{userId, q.status(), q.dueBefore(), q.dueAfter(), q.tag(), text,
+        after == null ? null : after.position(), after == null ? null : after.id(), q.limit() + 1, q.seriesId(),
+        q.parentId()});
+      return pool.preparedQuery(TaskSql.LIST_MANUAL).execute(params)
+        .map(rows -> page(rows, q.limit(), last -> new PositionCursor(last.position(), last.id()).encode()));
+    }
+    Tuple params = Tuple.from(new Object[]{userId, q.status(), q.dueBefore(), q.dueAfter(), q.tag(), text,
       q.after() == null ? null : q.after().createdAt(), q.after() == null ? null : q.after().id(),
-      q.limit() + 1, q.seriesId()});
-    return pool.preparedQuery(TaskSql.LIST).execute(params).map(rows -> {
-      List<Task> items = new ArrayList<>(q.limit());
-      boolean more = false;
-      for (Row row : rows) {
-        if (items.size() == q.limit()) {
-          more = true;
-          break;
-        }
-        items.add(Task.from(row));
+      q.limit() + 1, q.seriesId(), q.topLevel(), q.parentId()});
+    return pool.preparedQuery(TaskSql.LIST).execute(params)
+      .map(rows -> page(rows, q.limit(), last -> new Cursor(last.createdAt(), last.id()).encode()));
+  }
+
+  private static Page page(RowSet<Row> rows, int limit, Function<Task, String> cursorOf) {
+    List<Task> items = new ArrayList<>(limit);
+    Map<UUID, JsonObject> subtasks = new HashMap<>();
+    boolean more = false;
+    for (Row row : rows) {
+      if (items.size() == limit) {
+        more = true;
+        break;
       }
-      Task last = items.isEmpty() ? null : items.get(items.size() - 1);
-      return new Page(items, more ? new Cursor(last.createdAt(), last.id()).encode() : null);
-    });
+      Task task = Task.from(row);
+      items.add(task);
+      subtasks.put(task.id(), new JsonObject().put("open", row.getLong("subtasks_open"))
+        .put("done", row.getLong("subtasks_done")));
+    }
+    Task last = items.isEmpty() ? null : items.get(items.size() - 1);
+    return new Page(items, more ? cursorOf.apply(last) : null, subtasks);
   }
 
   /** Applies a JSON merge patch (fields already validated). */
@@ -109,10 +147,16 @@ public final class TaskRepository {
         TaskInput.instant("dueAt", patch.getString("dueAt")), changes);
       String timezone = pick(patch, "timezone", current.timezone(),
         TaskInput.zone("timezone", patch.getString("timezone")), changes);
+      UUID parentId = pick(patch, "parentId", current.parentId(),
+        TaskInput.uuid("parentId", patch.getString("parentId")), changes);
       if (changes.isEmpty()) {
         return Future.succeededFuture(current);
       }
-      return write(tx, current, title, description, priority, tags, dueAt, timezone, current.status())
+      Future<Long> position = Objects.equals(parentId, current.parentId())
+        ? Future.succeededFuture(current.position())
+        : checkCanBeSubtask(tx, current, parentId).compose(v -> positionForNew(tx, userId, parentId));
+      return position.compose(at -> write(tx, current, title, description, priority, tags, dueAt, timezone,
+          current.status(), parentId, at))
         .compose(task -> changes.containsKey("dueAt") || changes.containsKey("timezone")
           ? ReminderWriter.moveRelative(tx, task).map(task) : Future.succeededFuture(task))
         .compose(task -> emit(tx, task, EventTypes.TASK_UPDATED, correlationId, changes));
@@ -127,12 +171,25 @@ public final class TaskRepository {
     return changeStatus(userId, id, Task.OPEN, EventTypes.TASK_REOPENED, correlationId);
   }
 
+  /** Deletes the task and, first, its subtasks: a {@code taskflow.task.deleted} event for each. */
   public Future<Void> delete(UUID userId, UUID id, String ifMatch, String correlationId) {
     return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch)
-      .compose(task -> TaskReminders.deleted(tx, task).map(task))
-      .compose(task -> tx.preparedQuery(TaskSql.DELETE).execute(Tuple.of(id, userId))
-        .compose(rows -> emit(tx, task, EventTypes.TASK_DELETED, correlationId, null)))
-      .mapEmpty());
+      .compose(task -> tx.preparedQuery(TaskSql.SUBTASKS_FOR_UPDATE).execute(Tuple.of(id, userId))
+        .compose(rows -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Row row : rows) {
+            Task subtask = Task.from(row);
+            chain = chain.compose(v -> deleteOne(tx, subtask, correlationId));
+          }
+          return chain.compose(v -> deleteOne(tx, task, correlationId));
+        })));
+  }
+
+  private Future<Void> deleteOne(SqlConnection tx, Task task, String correlationId) {
+    return TaskReminders.deleted(tx, task)
+      .compose(v -> tx.preparedQuery(TaskSql.DELETE).execute(Tuple.of(task.id(), task.userId())))
+      .compose(rows -> emit(tx, task, EventTypes.TASK_DELETED, correlationId, null))
+      .mapEmpty();
   }
 
   private Future<Task> changeStatus(UUID userId, UUID id, String status, String eventType, String correlationId) {
@@ -141,7 +198,7 @@ public final class TaskRepository {
         return Future.succeededFuture(current);
       }
       return write(tx, current, current.title(), current.description(), current.priority(), current.tags(),
-        current.dueAt(), current.timezone(), status)
+        current.dueAt(), current.timezone(), status, current.parentId(), current.position())
         .compose(task -> TaskReminders.statusChanged(tx, task).map(task))
         .compose(task -> emit(tx, task, eventType, correlationId, null));
     }));
@@ -162,10 +219,11 @@ public final class TaskRepository {
   }
 
   private Future<Task> write(SqlConnection tx, Task current, String title, String description, String priority,
-                             List<String> tags, OffsetDateTime dueAt, String timezone, String status) {
+                             List<String> tags, OffsetDateTime dueAt, String timezone, String status, UUID parentId,
+                             long position) {
     return tx.preparedQuery(TaskSql.UPDATE)
       .execute(Tuple.from(new Object[]{current.id(), current.userId(), title, description, priority,
-        tags.toArray(String[]::new), dueAt, timezone, status}))
+        tags.toArray(String[]::new), dueAt, timezone, status, parentId, position}))
       .map(rows -> Task.from(rows.iterator().next()));
   }
 
@@ -190,10 +248,225 @@ public final class TaskRepository {
     if (value instanceof OffsetDateTime time) {
       return Task.instant(time);
     }
+    if (value instanceof UUID id) {
+      return id.toString();
+    }
     if (value instanceof List<?> list) {
       return new JsonArray(new ArrayList<>(list));
     }
     return value;
+  }
+
+  // ---- subtasks and manual ordering ----
+
+  /**
+   * Moves a task within its ordering scope: right after {@code after} and/or right before {@code before} (both given:
+   * they must be neighbours, else a 409, the caller's list is stale). One row is written, unless the neighbours'
+   * positions are adjacent and the scope is re-spaced first. The event is {@code taskflow.task.moved}, its data the
+   * snapshot and {@code after}/{@code before} (the neighbours' ids, null at an end) and {@code respaced}.
+   */
+  public Future<Task> move(UUID userId, UUID id, UUID after, UUID before, String ifMatch, String correlationId) {
+    if (id.equals(after) || id.equals(before)) {
+      return Future.failedFuture(Problem.badRequest("A task cannot be moved before or after itself."));
+    }
+    return move(userId, id, after, before, ifMatch, correlationId, RESPACE_ATTEMPTS, false);
+  }
+
+  /** How many times a move finds its gap used up, re-spaces the list and tries again, before a 409. */
+  private static final int RESPACE_ATTEMPTS = 5;
+
+  /** A move's neighbours are adjacent integers: the list is re-spaced, in a transaction of its own, and the move retried. */
+  private static final class NoGap extends RuntimeException {
+    final UUID parentId;
+
+    NoGap(UUID parentId) {
+      super(null, null, false, false);
+      this.parentId = parentId;
+    }
+  }
+
+  private Future<Task> move(UUID userId, UUID id, UUID after, UUID before, String ifMatch, String correlationId,
+                            int attempts, boolean respaced) {
+    return moveOnce(userId, id, after, before, ifMatch, correlationId, respaced).recover(e -> {
+      if (!(e instanceof NoGap noGap)) {
+        return Future.failedFuture(e);
+      }
+      if (attempts <= 1) {
+        return Future.failedFuture(Problem.conflict("The list of task " + id + " is being reordered by many moves "
+          + "at once; move it again."));
+      }
+      return respace(userId, noGap.parentId)
+        .compose(v -> move(userId, id, after, before, ifMatch, correlationId, attempts - 1, true));
+    });
+  }
+
+  private Future<Task> moveOnce(UUID userId, UUID id, UUID after, UUID before, String ifMatch, String correlationId,
+                                boolean respaced) {
+    return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch)
+      .compose(task -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(userId))
+        .compose(v -> place(tx, task, after, before, respaced))
+        .compose(placed -> {
+          if (placed.position() == null) {
+            return Future.succeededFuture(task);
+          }
+          return tx.preparedQuery(TaskSql.SET_POSITION).execute(Tuple.of(id, userId, placed.position()))
+            .map(rows -> Task.from(rows.iterator().next()))
+            .compose(moved -> {
+              JsonObject data = new JsonObject().put("task", moved.toJson())
+                .put("after", placed.after() == null ? null : placed.after().toString())
+                .put("before", placed.before() == null ? null : placed.before().toString())
+                .put("respaced", placed.respaced());
+              return outbox.append(tx, userId, EventTypes.TASK_MOVED, id.toString(), correlationId, data).map(moved);
+            });
+        })));
+  }
+
+  /** Where a move puts the task: its new position (null: it is there already) between the neighbours found. */
+  private record Placement(Long position, UUID after, UUID before, boolean respaced) {
+  }
+
+  private record Neighbour(UUID id, long position) {
+  }
+
+  private Future<Placement> place(SqlConnection tx, Task task, UUID afterId, UUID beforeId, boolean respaced) {
+    Future<Neighbour> afterF = member(tx, task, afterId, "after");
+    Future<Neighbour> beforeF = afterF.compose(a -> member(tx, task, beforeId, "before"));
+    return beforeF.compose(given -> {
+      Neighbour a = afterF.result();
+      if (a != null) {
+        return neighbour(tx, task, TaskSql.SCOPE_NEXT, a.position()).map(next -> {
+          if (beforeId != null && (next == null || !next.id().equals(beforeId))) {
+            throw Problem.conflict("Task " + afterId + " and task " + beforeId + " are not neighbours (any more); "
+              + "reload the list and move again.");
+          }
+          return new Neighbour[]{a, next};
+        });
+      }
+      return neighbour(tx, task, TaskSql.SCOPE_PREVIOUS, given.position()).map(previous -> new Neighbour[]{previous, given});
+    }).compose(pair -> {
+      Neighbour a = pair[0];
+      Neighbour b = pair[1];
+      UUID aId = a == null ? null : a.id();
+      UUID bId = b == null ? null : b.id();
+      if ((a == null || a.position() < task.position()) && (b == null || task.position() < b.position())) {
+        return Future.succeededFuture(new Placement(null, aId, bId, respaced));
+      }
+      if (a == null) {
+        return firstPosition(tx).map(p -> new Placement(p, null, bId, respaced));
+      }
+      if (b == null) {
+        return Future.succeededFuture(new Placement(a.position() + GAP, aId, null, respaced));
+      }
+      if (b.position() - a.position() >= 2) {
+        return Future.succeededFuture(new Placement(a.position() + (b.position() - a.position()) / 2, aId, bId,
+          respaced));
+      }
+      throw new NoGap(task.parentId());
+    });
+  }
+
+  /** A neighbour named in a move: a task of the same scope, else a 400 (also for another user's task). */
+  private Future<Neighbour> member(SqlConnection tx, Task task, UUID id, String field) {
+    if (id == null) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(TaskSql.SCOPE_MEMBER).execute(Tuple.of(task.userId(), task.parentId(), id)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        throw Problem.badRequest(field + " must be a task in the same list as task " + task.id()
+          + (task.parentId() == null ? " (a top-level task)" : " (a subtask of " + task.parentId() + ")")
+          + "; " + id + " is not.");
+      }
+      Row row = rows.iterator().next();
+      return new Neighbour(row.getUUID("id"), row.getLong("position"));
+    });
+  }
+
+  private Future<Neighbour> neighbour(SqlConnection tx, Task task, String sql, long position) {
+    return tx.preparedQuery(sql).execute(Tuple.of(task.userId(), task.parentId(), position, task.id()))
+      .map(rows -> {
+        if (rows.rowCount() == 0) {
+          return null;
+        }
+        Row row = rows.iterator().next();
+        return new Neighbour(row.getUUID("id"), row.getLong("position"));
+      });
+  }
+
+  private static Future<Long> firstPosition(SqlConnection tx) {
+    return tx.query(TaskSql.FIRST_POSITION).execute().map(rows -> rows.iterator().next().getLong("position"));
+  }
+
+  /**
+   * Spreads a scope's positions GAP apart, in the same order, from its lowest position up. Its own transaction, and
+   * the locks in the order every writer takes them: the scope's task rows (by id) first, then the scope lock; a move
+   * holds its task and then the scope lock, so re-spacing inside a move would deadlock with the moves waiting for
+   * that lock while holding their tasks.
+   */
+  private Future<Void> respace(UUID userId, UUID parentId) {
+    return pool.withTransaction(tx -> tx.preparedQuery(TaskSql.SCOPE_ROWS_FOR_UPDATE).execute(Tuple.of(userId, parentId))
+      .compose(locked -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(userId)))
+      .compose(v -> tx.preparedQuery(TaskSql.SCOPE_FIRST).execute(Tuple.of(userId, parentId)))
+      .compose(rows -> {
+        Long lowest = rows.iterator().next().getLong("position");
+        return tx.preparedQuery(TaskSql.RESPACE_ASIDE).execute(Tuple.of(userId, parentId))
+          .compose(v -> tx.preparedQuery(TaskSql.RESPACE_BACK).execute(Tuple.of(userId, parentId, lowest)));
+      })
+      .onSuccess(v -> LOG.info("Re-spaced the manual order of user {}'s {}", userId,
+        parentId == null ? "top-level tasks" : "subtasks of " + parentId))
+      .mapEmpty());
+  }
+
+  /**
+   * The position of a task new to a scope: top-level tasks go first (newest on top, from the sequence, no lock);
+   * subtasks go last among their siblings (a checklist grows downwards), chosen under the scope lock.
+   */
+  private static Future<Long> positionForNew(SqlConnection tx, UUID userId, UUID parentId) {
+    if (parentId == null) {
+      return firstPosition(tx);
+    }
+    return lockParent(tx, userId, parentId)
+      .compose(parent -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(userId)))
+      .compose(v -> tx.preparedQuery(TaskSql.SCOPE_LAST).execute(Tuple.of(userId, parentId)))
+      .compose(rows -> {
+        Long last = rows.iterator().next().getLong("position");
+        return last == null ? firstPosition(tx) : Future.succeededFuture(last + GAP);
+      });
+  }
+
+  /** The parent of a new subtask, locked (so it cannot become a subtask meanwhile): one level only. */
+  private static Future<Task> lockParent(SqlConnection tx, UUID userId, UUID parentId) {
+    return tx.preparedQuery(TaskSql.PARENT_LOCK).execute(Tuple.of(parentId, userId)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        throw Problem.notFound("No task " + parentId + " (parentId).");
+      }
+      Task parent = Task.from(rows.iterator().next());
+      if (parent.parentId() != null) {
+        throw Problem.unprocessable("Task " + parentId + " is itself a subtask (of " + parent.parentId()
+          + "); subtasks are one level deep.");
+      }
+      return parent;
+    });
+  }
+
+  /** A task that becomes a subtask: not of itself, not one with subtasks of its own, not a recurring one. */
+  private static Future<Void> checkCanBeSubtask(SqlConnection tx, Task task, UUID parentId) {
+    if (parentId == null) {
+      return Future.succeededFuture();
+    }
+    if (parentId.equals(task.id())) {
+      return Future.failedFuture(Problem.unprocessable("A task cannot be its own subtask."));
+    }
+    if (task.seriesId() != null) {
+      return Future.failedFuture(Problem.unprocessable("Task " + task.id() + " repeats; a subtask cannot repeat. "
+        + "Stop its recurrence first."));
+    }
+    return tx.preparedQuery(TaskSql.HAS_SUBTASKS).execute(Tuple.of(task.id(), task.userId())).map(rows -> {
+      if (rows.rowCount() > 0) {
+        throw Problem.conflict("Task " + task.id() + " has subtasks of its own; subtasks are one level deep. Move "
+          + "or delete its subtasks first.");
+      }
+      return null;
+    });
   }
 
   private static String likeEscape(String text) {

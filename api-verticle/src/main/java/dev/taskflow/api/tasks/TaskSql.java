@@ -8,8 +8,8 @@ final class TaskSql {
   static final String COLUMNS = Task.COLUMNS;
 
   static final String INSERT = """
-    INSERT INTO tasks (id, user_id, title, description, priority, tags, due_at, timezone)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    INSERT INTO tasks (id, user_id, title, description, priority, tags, due_at, timezone, parent_id, position)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::bigint, -nextval('tasks_position_seq') * 65536))
     RETURNING""" + " " + COLUMNS;
 
   static final String BY_ID = "SELECT " + COLUMNS + " FROM tasks WHERE id = $1 AND user_id = $2";
@@ -20,7 +20,7 @@ final class TaskSql {
     UPDATE tasks
        SET title = $3, description = $4, priority = $5, tags = $6, due_at = $7, timezone = $8,
            status = $9, completed_at = CASE WHEN $9 = 'completed' THEN coalesce(completed_at, now()) END,
-           version = version + 1, updated_at = now()
+           parent_id = $10, position = $11, version = version + 1, updated_at = now()
      WHERE id = $1 AND user_id = $2
     RETURNING""" + " " + COLUMNS;
 
@@ -30,7 +30,7 @@ final class TaskSql {
    * One statement for every combination of filters: a filter whose parameter is NULL is off. Keyset pagination on
    * (created_at, id), newest first, served by tasks_user_created_idx.
    */
-  static final String LIST = "SELECT " + COLUMNS + """
+  static final String LIST = "SELECT " + COLUMNS + ", " + TaskSql.SUBTASK_COUNTS + """
       FROM tasks
      WHERE user_id = $1
        AND ($2::text IS NULL OR status = $2)
@@ -40,7 +40,106 @@ final class TaskSql {
        AND ($6::text IS NULL OR title ILIKE $6 OR description ILIKE $6)
        AND ($7::timestamptz IS NULL OR (created_at, id) < ($7, $8::uuid))
        AND ($10::uuid IS NULL OR series_id = $10)
+       AND (NOT $11::boolean OR parent_id IS NULL)
+       AND ($12::uuid IS NULL OR parent_id = $12)
      ORDER BY created_at DESC, id DESC
+     LIMIT $9
+    """;
+
+  // ---- subtasks and manual ordering (issue 14) ----
+  //
+  // An ordering scope is (user_id, parent_id): the user's top-level tasks (parent_id NULL), or one task's subtasks.
+  // With projects, the top-level scope becomes (project_id, parent_id): add project_id = $n to the scope predicates
+  // below (SCOPE_*, RESPACE_*, LIST_MANUAL) and lock the project row in SCOPE_LOCK instead of the user row.
+
+  /** The open and done subtasks of each listed task. */
+  static final String SUBTASK_COUNTS = """
+    (SELECT count(*) FROM tasks s WHERE s.parent_id = tasks.id AND s.status = 'open') AS subtasks_open,
+    (SELECT count(*) FROM tasks s WHERE s.parent_id = tasks.id AND s.status = 'completed') AS subtasks_done""";
+
+  /** Held while a position is chosen from neighbours, so two writers of a scope never choose the same one. */
+  static final String SCOPE_LOCK = "SELECT 1 FROM users WHERE id = $1 FOR UPDATE";
+
+  /** A position lower than every one given so far: placing a task first needs no neighbour. */
+  static final String FIRST_POSITION = "SELECT -nextval('tasks_position_seq') * 65536 AS position";
+
+  /** A task of the scope ($1 user, $2 parent or NULL) by id ($3). */
+  static final String SCOPE_MEMBER = """
+    SELECT id, position FROM tasks WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2 AND id = $3""";
+
+  /** The scope's next task after position $3, the moving task $4 left out. */
+  static final String SCOPE_NEXT = """
+    SELECT id, position FROM tasks
+     WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2 AND position > $3 AND id <> $4
+     ORDER BY position LIMIT 1""";
+
+  /** The scope's task before position $3, the moving task $4 left out. */
+  static final String SCOPE_PREVIOUS = """
+    SELECT id, position FROM tasks
+     WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2 AND position < $3 AND id <> $4
+     ORDER BY position DESC LIMIT 1""";
+
+  /** The scope's last position (NULL when it is empty). */
+  static final String SCOPE_LAST = """
+    SELECT max(position) AS position FROM tasks WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2""";
+
+  /** The scope's lowest position (NULL when it is empty). */
+  static final String SCOPE_FIRST = """
+    SELECT min(position) AS position FROM tasks WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2""";
+
+  /**
+   * Re-spacing, step 1: the scope's positions out of the way, to -2^62 + rank (no other position is that low; a
+   * unique index is checked row by row, so the scope cannot be re-spaced in place in one statement).
+   */
+  static final String RESPACE_ASIDE = """
+    WITH ranked AS (
+      SELECT id, row_number() OVER (ORDER BY position, id) - 1 AS n FROM tasks
+       WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2)
+    UPDATE tasks SET position = -4611686018427387904 + ranked.n FROM ranked WHERE tasks.id = ranked.id""";
+
+  /** Re-spacing, step 2: rank r goes to $3 (the scope's old lowest position) + r * 65536. */
+  static final String RESPACE_BACK = """
+    UPDATE tasks SET position = $3 + (position + 4611686018427387904) * 65536
+     WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2 AND position < -4611686018427387904 + 1000000000""";
+
+  static final String SET_POSITION = """
+    UPDATE tasks SET position = $3, version = version + 1, updated_at = now()
+     WHERE id = $1 AND user_id = $2
+    RETURNING""" + " " + COLUMNS;
+
+  /** Locked in id order, as {@link #SCOPE_ROWS_FOR_UPDATE} locks them (a parent's deletion and a re-spacing). */
+  static final String SUBTASKS_FOR_UPDATE = "SELECT " + COLUMNS
+    + " FROM tasks WHERE parent_id = $1 AND user_id = $2 ORDER BY id FOR UPDATE";
+
+  /**
+   * Every task of a scope, locked in id order: what a re-spacing holds before it takes the scope lock. NO KEY UPDATE
+   * (what its UPDATE of position needs: the position index is an expression index, no key), so it does not wait for
+   * nor block {@link #PARENT_LOCK}: a patch that holds its task and locks the new parent never deadlocks with it.
+   */
+  static final String SCOPE_ROWS_FOR_UPDATE = """
+    SELECT id FROM tasks WHERE user_id = $1 AND parent_id IS NOT DISTINCT FROM $2 ORDER BY id FOR NO KEY UPDATE""";
+
+  /**
+   * A new subtask's parent, locked against becoming a subtask or being deleted meanwhile (both take FOR UPDATE, which
+   * KEY SHARE conflicts with), not against a re-spacing of its list.
+   */
+  static final String PARENT_LOCK = "SELECT " + COLUMNS + " FROM tasks WHERE id = $1 AND user_id = $2 FOR KEY SHARE";
+
+  static final String HAS_SUBTASKS = "SELECT 1 FROM tasks WHERE parent_id = $1 AND user_id = $2 LIMIT 1";
+
+  /** One ordering scope ($11: the parent, NULL for the top level) in manual order, keyset-paged on (position, id). */
+  static final String LIST_MANUAL = "SELECT " + COLUMNS + ", " + SUBTASK_COUNTS + """
+      FROM tasks
+     WHERE user_id = $1
+       AND ($2::text IS NULL OR status = $2)
+       AND ($3::timestamptz IS NULL OR due_at < $3)
+       AND ($4::timestamptz IS NULL OR due_at > $4)
+       AND ($5::text IS NULL OR tags @> ARRAY[$5::text])
+       AND ($6::text IS NULL OR title ILIKE $6 OR description ILIKE $6)
+       AND ($7::bigint IS NULL OR (position, id) > ($7, $8::uuid))
+       AND ($10::uuid IS NULL OR series_id = $10)
+       AND parent_id IS NOT DISTINCT FROM $11::uuid
+     ORDER BY position, id
      LIMIT $9
     """;
 

@@ -8,6 +8,12 @@ public final class EventTypes {
   public static final String TASK_COMPLETED = "taskflow.task.completed";
   public static final String TASK_REOPENED = "taskflow.task.reopened";
   public static final String TASK_DELETED = "taskflow.task.deleted";
+  /**
+   * The task's manual position changed: data has the snapshot ({@code task}), the ids of its new neighbours
+   * ({@code after}, {@code before}; null at an end of its list) and {@code respaced} (true when other tasks of the list
+   * got new positions too, keeping their order: a client that sorts by position reloads the list).
+   */
+  public static final String TASK_MOVED = "taskflow.task.moved";
   public static final String RECURRENCE_SPAWNED = "taskflow.recurrence.spawned";
   public static final String REMINDER_TRIGGERED = "taskflow.reminder.triggered";
   /**
@@ -17,7 +23,7 @@ public final class EventTypes {
   public static final String ACCOUNT_DELETED = "taskflow.account.deleted";
 
   public static final java.util.List<String> ALL = java.util.List.of(TASK_CREATED, TASK_UPDATED, TASK_COMPLETED,
-    TASK_REOPENED, TASK_DELETED, RECURRENCE_SPAWNED, REMINDER_TRIGGERED);
+    TASK_REOPENED, TASK_DELETED, RECURRENCE_SPAWNED, REMINDER_TRIGGERED, TASK_MOVED);
 
   private EventTypes() {
   }

@@ -11,7 +11,11 @@ import java.util.UUID;
 
 /**
  * A task as stored and as the API and the events show it (the {@code task} snapshot in every task event's data).
- * Recurring instances carry their series and the occurrence they stand for.
+ * Recurring instances carry their series and the occurrence they stand for. A subtask carries its parent
+ * ({@code parentId}; one level: a parent is never itself a subtask). {@code position} is the manual order within
+ * the task's ordering scope (the user's top-level tasks, or its parent's subtasks), ascending; only the order of
+ * positions means anything, and a re-spaced scope changes its values (the {@code taskflow.task.moved} event that
+ * re-spaced says so).
  */
 public record Task(
   UUID id,
@@ -28,7 +32,9 @@ public record Task(
   OffsetDateTime updatedAt,
   int version,
   UUID seriesId,
-  OffsetDateTime occurrenceAt) {
+  OffsetDateTime occurrenceAt,
+  UUID parentId,
+  long position) {
 
   public static final String OPEN = "open";
   public static final String COMPLETED = "completed";
@@ -36,7 +42,7 @@ public record Task(
   /** The columns {@link #from} reads, in SQL. */
   public static final String COLUMNS = """
     id, user_id, title, description, status, priority, tags, due_at, timezone, completed_at, created_at,
-    updated_at, version, series_id, occurrence_at""";
+    updated_at, version, series_id, occurrence_at, parent_id, position""";
 
   public static Task from(Row row) {
     String[] tags = row.getArrayOfStrings("tags");
@@ -55,7 +61,9 @@ public record Task(
       row.getOffsetDateTime("updated_at"),
       row.getInteger("version"),
       row.getUUID("series_id"),
-      row.getOffsetDateTime("occurrence_at"));
+      row.getOffsetDateTime("occurrence_at"),
+      row.getUUID("parent_id"),
+      row.getLong("position"));
   }
 
   /** The strong entity tag of this version. */
@@ -78,7 +86,9 @@ public record Task(
       .put("updatedAt", instant(updatedAt))
       .put("version", version)
       .put("seriesId", seriesId == null ? null : seriesId.toString())
-      .put("occurrenceAt", instant(occurrenceAt));
+      .put("occurrenceAt", instant(occurrenceAt))
+      .put("parentId", parentId == null ? null : parentId.toString())
+      .put("position", position);
   }
 
   public static String instant(OffsetDateTime time) {

@@ -164,6 +164,10 @@ public final class SeriesRepository {
           if (!sameStart(seen, task)) {
             throw new StaleStart();
           }
+          if (task.parentId() != null) {
+            throw SeriesProblem.unprocessable("Task " + task.id() + " is a subtask; a subtask cannot repeat (its next "
+              + "occurrence would have no parent). Make its parent repeat, or move it to the top level first.");
+          }
           return currentSeries(tx, task)
             .compose(old -> underSeriesCap(tx, userId, old.map(Series::id).orElse(null))
               .compose(v -> replaceSeries(tx, userId, task, old, plan, spec, correlationId)));
