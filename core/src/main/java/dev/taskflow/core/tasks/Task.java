@@ -13,9 +13,10 @@ import java.util.UUID;
  * A task as stored and as the API and the events show it (the {@code task} snapshot in every task event's data).
  * Recurring instances carry their series and the occurrence they stand for. A subtask carries its parent
  * ({@code parentId}; one level: a parent is never itself a subtask). {@code position} is the manual order within
- * the task's ordering scope (the user's top-level tasks, or its parent's subtasks), ascending; only the order of
+ * the task's ordering scope (its project's top-level tasks, or its parent's subtasks), ascending; only the order of
  * positions means anything, and a re-spaced scope changes its values (the {@code taskflow.task.moved} event that
- * re-spaced says so).
+ * re-spaced says so). {@code projectId}: the project the task is in; {@code userId} is the account the project
+ * belongs to, under whose user every event about the task is written (V13).
  */
 public record Task(
   UUID id,
@@ -34,7 +35,8 @@ public record Task(
   UUID seriesId,
   OffsetDateTime occurrenceAt,
   UUID parentId,
-  long position) {
+  long position,
+  UUID projectId) {
 
   public static final String OPEN = "open";
   public static final String COMPLETED = "completed";
@@ -42,7 +44,7 @@ public record Task(
   /** The columns {@link #from} reads, in SQL. */
   public static final String COLUMNS = """
     id, user_id, title, description, status, priority, tags, due_at, timezone, completed_at, created_at,
-    updated_at, version, series_id, occurrence_at, parent_id, position""";
+    updated_at, version, series_id, occurrence_at, parent_id, position, project_id""";
 
   public static Task from(Row row) {
     String[] tags = row.getArrayOfStrings("tags");
@@ -63,7 +65,8 @@ public record Task(
       row.getUUID("series_id"),
       row.getOffsetDateTime("occurrence_at"),
       row.getUUID("parent_id"),
-      row.getLong("position"));
+      row.getLong("position"),
+      row.getUUID("project_id"));
   }
 
   /** The strong entity tag of this version. */
@@ -88,7 +91,8 @@ public record Task(
       .put("seriesId", seriesId == null ? null : seriesId.toString())
       .put("occurrenceAt", instant(occurrenceAt))
       .put("parentId", parentId == null ? null : parentId.toString())
-      .put("position", position);
+      .put("position", position)
+      .put("projectId", projectId == null ? null : projectId.toString());
   }
 
   public static String instant(OffsetDateTime time) {

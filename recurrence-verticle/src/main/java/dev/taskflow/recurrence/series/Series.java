@@ -47,7 +47,8 @@ public record Series(UUID id, UUID userId, String rrule, LocalDateTime dtstart, 
   /** The template a new instance copies: title, description, priority, tags. */
   static JsonObject templateOf(Task task) {
     return new JsonObject().put("title", task.title()).put("description", task.description())
-      .put("priority", task.priority()).put("tags", new JsonArray(List.copyOf(task.tags())));
+      .put("priority", task.priority()).put("tags", new JsonArray(List.copyOf(task.tags())))
+      .put("projectId", task.projectId() == null ? null : task.projectId().toString());
   }
 
   /** As {@code GET /tasks/recurring} shows it; {@code taskId} is the current instance (null if it was deleted). */

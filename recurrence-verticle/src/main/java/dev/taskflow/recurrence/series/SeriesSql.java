@@ -5,11 +5,14 @@ import dev.taskflow.core.tasks.Task;
 /** The SQL of series and their instances. Statements a user starts are scoped to that user. */
 final class SeriesSql {
 
-  /** An instance; a second one for the same occurrence of a series is a no-op (no row comes back). */
+  /**
+   * An instance; a second one for the same occurrence of a series is a no-op (no row comes back). It goes to the
+   * project of the instance before it ($11), or to the account's Inbox when that project is gone (the tasks trigger).
+   */
   static final String INSERT_INSTANCE = """
     INSERT INTO tasks (id, user_id, title, description, priority, tags, due_at, timezone, series_id, occurrence_at,
-                       spawned_from)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7, $10)
+                       spawned_from, project_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7, $10, (SELECT id FROM projects WHERE id = $11::uuid AND user_id = $2))
     ON CONFLICT (series_id, occurrence_at) DO NOTHING
     RETURNING""" + " " + Task.COLUMNS;
 

@@ -258,7 +258,8 @@ public final class Spawner {
         JsonObject template = previous == null ? series.template() : Series.templateOf(previous);
         return tx.preparedQuery(SeriesSql.INSERT_INSTANCE).execute(Tuple.from(new Object[]{UUID.randomUUID(),
             series.userId(), template.getString("title"), template.getString("description", ""),
-            template.getString("priority", "normal"), tags(template), at, zone.getId(), series.id(), spawnedFrom}))
+            template.getString("priority", "normal"), tags(template), at, zone.getId(), series.id(), spawnedFrom,
+            projectOf(template)}))
           .compose(inserted -> {
             Future<Void> advanced = tx.preparedQuery(SeriesSql.ADVANCE)
               .execute(Tuple.of(series.id(), at, following, template)).mapEmpty();
@@ -278,6 +279,12 @@ public final class Spawner {
               .mapEmpty();
           });
       });
+  }
+
+  /** The project the series' instances go to; a template from before projects has none (the Inbox). */
+  private static UUID projectOf(JsonObject template) {
+    String id = template.getString("projectId");
+    return id == null ? null : UUID.fromString(id);
   }
 
   private static String[] tags(JsonObject template) {
