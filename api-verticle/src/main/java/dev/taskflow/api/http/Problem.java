@@ -41,6 +41,11 @@ public final class Problem extends RuntimeException {
     return new Problem(401, detail);
   }
 
+  /** 403: the caller may see the resource but not do this to it (a viewer of a project changing its tasks). */
+  public static Problem forbidden(String detail) {
+    return new Problem(403, detail);
+  }
+
   public static Problem notFound(String detail) {
     return new Problem(404, detail);
   }
