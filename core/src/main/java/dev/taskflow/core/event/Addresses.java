@@ -17,11 +17,22 @@ public final class Addresses {
    */
   public static final String SESSIONS_REVOKED = "sessions.revoked";
 
+  /**
+   * Publish: {@code {projectId, userIds: [ids]}}, users who just lost access to a project (removed from it, or the
+   * project deleted); every API instance closes their live sockets that follow the project.
+   */
+  public static final String PROJECTS_ACCESS_REVOKED = "projects.access.revoked";
+
   private Addresses() {
   }
 
   public static String tasksOf(UUID userId) {
     return "tasks.user." + userId;
+  }
+
+  /** The live address of one project's task and project events; its members' browsers follow it. */
+  public static String tasksOfProject(UUID projectId) {
+    return "tasks.project." + projectId;
   }
 
   public static String notificationsOf(UUID userId) {

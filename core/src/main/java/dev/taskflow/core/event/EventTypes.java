@@ -22,8 +22,21 @@ public final class EventTypes {
    */
   public static final String ACCOUNT_DELETED = "taskflow.account.deleted";
 
+  /**
+   * Projects (issue 14), written under the project's account: data has {@code project} (id, name, inbox, ownerId,
+   * createdAt, updatedAt, version), {@code actorId} (who did it) and, for the member events, {@code member}
+   * ({@code userId}, {@code role}).
+   */
+  public static final String PROJECT_CREATED = "taskflow.project.created";
+  public static final String PROJECT_UPDATED = "taskflow.project.updated";
+  public static final String PROJECT_DELETED = "taskflow.project.deleted";
+  public static final String PROJECT_MEMBER_ADDED = "taskflow.project.member.added";
+  public static final String PROJECT_MEMBER_UPDATED = "taskflow.project.member.updated";
+  public static final String PROJECT_MEMBER_REMOVED = "taskflow.project.member.removed";
+
   public static final java.util.List<String> ALL = java.util.List.of(TASK_CREATED, TASK_UPDATED, TASK_COMPLETED,
-    TASK_REOPENED, TASK_DELETED, RECURRENCE_SPAWNED, REMINDER_TRIGGERED, TASK_MOVED);
+    TASK_REOPENED, TASK_DELETED, RECURRENCE_SPAWNED, REMINDER_TRIGGERED, TASK_MOVED, PROJECT_CREATED, PROJECT_UPDATED,
+    PROJECT_DELETED, PROJECT_MEMBER_ADDED, PROJECT_MEMBER_UPDATED, PROJECT_MEMBER_REMOVED);
 
   private EventTypes() {
   }
