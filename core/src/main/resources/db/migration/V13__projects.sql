@@ -70,3 +70,10 @@ CREATE INDEX tasks_project_created_idx ON tasks (project_id, created_at DESC, id
 DROP INDEX tasks_scope_position_key;
 CREATE UNIQUE INDEX tasks_scope_position_key
     ON tasks (project_id, coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), position);
+
+-- Reminders are their setter's (reminders.user_id: the member who set it, who alone is reminded), so two members may
+-- each keep a reminder at the same time or offset of one task.
+DROP INDEX reminders_task_offset_key;
+DROP INDEX reminders_task_at_key;
+CREATE UNIQUE INDEX reminders_task_offset_key ON reminders (task_id, user_id, due_offset) WHERE due_offset IS NOT NULL;
+CREATE UNIQUE INDEX reminders_task_at_key ON reminders (task_id, user_id, remind_at) WHERE remind_at IS NOT NULL;

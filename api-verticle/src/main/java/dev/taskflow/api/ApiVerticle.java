@@ -139,8 +139,9 @@ public final class ApiVerticle extends VerticleBase {
     ProfileHandlers profile = new ProfileHandlers(accountRepository, passwords, tokens, limits, sessions,
       new OutboxWriter("api"));
     ServiceCalls calls = new ServiceCalls(vertx.eventBus());
-    RecurrenceHandlers recurrence = new RecurrenceHandlers(calls);
-    TaskHandlers tasks = new TaskHandlers(new TaskRepository(pool, new OutboxWriter("api")), recurrence);
+    TaskRepository taskRepository = new TaskRepository(pool, new OutboxWriter("api"));
+    RecurrenceHandlers recurrence = new RecurrenceHandlers(calls, taskRepository);
+    TaskHandlers tasks = new TaskHandlers(taskRepository, recurrence);
     CurrentUser currentUser = new CurrentUser(accountRepository, sessionRepository, tokens);
     Problems problems = new Problems(outage);
 
@@ -175,8 +176,7 @@ public final class ApiVerticle extends VerticleBase {
     HistoryHandlers history = new HistoryHandlers(calls);
     api.getRoute("listEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listEvents);
     api.getRoute("listTaskEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listTaskEvents);
-    ReminderHandlers reminders = new ReminderHandlers(new TaskRepository(pool, new OutboxWriter("api")),
-      new ReminderRepository(pool));
+    ReminderHandlers reminders = new ReminderHandlers(taskRepository, new ReminderRepository(pool));
     api.getRoute("setDue").addHandler(currentUser).addHandler(reminders::setDue);
     api.getRoute("addReminder").addHandler(currentUser).addHandler(reminders::addReminder);
     api.getRoute("listReminders").addHandler(currentUser).addHandler(reminders::listReminders);

@@ -143,8 +143,8 @@ final class RecurrenceBench {
       List<Future<JsonObject>> batch = new ArrayList<>();
       for (int j = i; j < Math.min(total, i + 100); j++) {
         UUID user = users.get(j % users.size());
-        batch.add(series.createTask(user, new SeriesRepository.TaskFields("Recurring " + j, "", "normal", List.of(),
-            OffsetDateTime.parse("2026-01-01T14:00:00Z"), "America/New_York"),
+        batch.add(series.createTask(user, user, new SeriesRepository.TaskFields("Recurring " + j, "", "normal",
+            List.of(), OffsetDateTime.parse("2026-01-01T14:00:00Z"), "America/New_York", null),
           new SeriesSpec("FREQ=DAILY", null, null, null, null), null, null));
       }
       for (int j = 0; j < batch.size(); j++) {

@@ -2,6 +2,7 @@ package dev.taskflow.api.reminders;
 
 import dev.taskflow.api.http.Problem;
 import dev.taskflow.api.tasks.Cursor;
+import dev.taskflow.api.tasks.TaskAccess;
 import dev.taskflow.core.reminders.Reminder;
 import dev.taskflow.core.reminders.ReminderOffset;
 import dev.taskflow.core.reminders.ReminderWriter;
@@ -16,7 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** A user's reminders: add, list, delete, snooze, and the pending ones across all tasks. */
+/**
+ * A user's reminders: add, list, delete, snooze, and the pending ones across all tasks. A member of a project sets
+ * reminders on its tasks for themself (a viewer too: being reminded changes nothing of the task); each sees only their
+ * own.
+ */
 public final class ReminderRepository {
 
   /** One page of pending reminders. */
@@ -42,17 +47,15 @@ public final class ReminderRepository {
             + "delete one first.");
         }
         return spec.requireAhead(tx, "reminder")
-          .compose(v -> ReminderWriter.insert(tx, task, spec.at(), spec.offset(), null));
+          .compose(v -> ReminderWriter.insert(tx, task, userId, spec.at(), spec.offset(), null));
       });
     })).map(inserted -> inserted.orElseThrow(() -> Problem.conflict("The task already has a reminder "
       + (spec.offset() != null ? "at offset " + spec.offset() : "at " + Task.instant(spec.at())) + ".")));
   }
 
   public Future<List<Reminder>> ofTask(UUID userId, UUID taskId) {
-    return pool.preparedQuery(ReminderSql.TASK_EXISTS).execute(Tuple.of(taskId, userId)).compose(found -> {
-      if (found.size() == 0) {
-        throw noTask(taskId);
-      }
+    return pool.preparedQuery(ReminderSql.TASK).execute(Tuple.of(taskId, userId)).compose(found -> {
+      TaskAccess.visible(found, taskId);
       return pool.preparedQuery(ReminderSql.OF_TASK).execute(Tuple.of(taskId, userId)).map(ReminderRepository::list);
     });
   }
@@ -117,21 +120,13 @@ public final class ReminderRepository {
   }
 
   private static Future<Task> lockTask(SqlConnection tx, UUID userId, UUID taskId) {
-    return tx.preparedQuery(ReminderSql.TASK_FOR_UPDATE).execute(Tuple.of(taskId, userId)).map(rows -> {
-      if (rows.size() == 0) {
-        throw noTask(taskId);
-      }
-      return Task.from(rows.iterator().next());
-    });
+    return tx.preparedQuery(ReminderSql.TASK_FOR_UPDATE).execute(Tuple.of(taskId, userId))
+      .map(rows -> TaskAccess.visible(rows, taskId));
   }
 
   private static List<Reminder> list(Iterable<Row> rows) {
     List<Reminder> reminders = new ArrayList<>();
     rows.forEach(row -> reminders.add(Reminder.from(row)));
     return reminders;
-  }
-
-  private static Problem noTask(UUID taskId) {
-    return Problem.notFound("No task " + taskId + ".");
   }
 }

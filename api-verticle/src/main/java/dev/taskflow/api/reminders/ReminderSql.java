@@ -1,16 +1,21 @@
 package dev.taskflow.api.reminders;
 
 import dev.taskflow.core.reminders.Reminder;
+import dev.taskflow.api.tasks.TaskAccess;
 import dev.taskflow.core.tasks.Task;
 
-/** The SQL of the reminder endpoints and of the reminders' part of task changes. Every statement is scoped to a user. */
+/**
+ * The SQL of the reminder endpoints and of the reminders' part of task changes. A reminder is its setter's
+ * ({@code user_id}); a task is reached through its project's membership ({@link TaskAccess#ROLE}).
+ */
 final class ReminderSql {
 
   static final String COLUMNS = Reminder.COLUMNS;
 
-  static final String TASK_FOR_UPDATE = "SELECT " + Task.COLUMNS + " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE";
+  static final String TASK_FOR_UPDATE = "SELECT " + Task.COLUMNS + ", " + TaskAccess.ROLE
+    + " FROM tasks WHERE id = $1 FOR UPDATE OF tasks";
 
-  static final String TASK_EXISTS = "SELECT 1 FROM tasks WHERE id = $1 AND user_id = $2";
+  static final String TASK = "SELECT " + Task.COLUMNS + ", " + TaskAccess.ROLE + " FROM tasks WHERE id = $1";
 
   static final String COUNT_OF_TASK = "SELECT count(*) FROM reminders WHERE task_id = $1 AND user_id = $2";
 

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The reminders' part of a task change, run by the task repository in the change's own transaction, after it locked
@@ -22,15 +23,15 @@ public final class TaskReminders {
   private TaskReminders() {
   }
 
-  /** The reminders a new task was created with. */
-  public static Future<List<Reminder>> add(SqlConnection tx, Task task, List<ReminderSpec> specs) {
+  /** The reminders a new task was created with, its creator's ({@code userId}). */
+  public static Future<List<Reminder>> add(SqlConnection tx, Task task, UUID userId, List<ReminderSpec> specs) {
     List<Reminder> added = new ArrayList<>(specs.size());
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < specs.size(); i++) {
       ReminderSpec spec = specs.get(i);
       String field = "reminders[" + i + "]";
       chain = chain.compose(v -> spec.requireAhead(tx, field))
-        .compose(v -> ReminderWriter.insert(tx, task, spec.at(), spec.offset(), null)
+        .compose(v -> ReminderWriter.insert(tx, task, userId, spec.at(), spec.offset(), null)
         .map(inserted -> {
           inserted.ifPresent(added::add);
           return null;

@@ -9,9 +9,12 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** A new task's fields, checked; {@code parentId} makes it a subtask of that task. */
+/**
+ * A new task's fields, checked; {@code parentId} makes it a subtask of that task; {@code projectId}: the project it
+ * goes into (null: the creator's Inbox, or the parent's project).
+ */
 public record TaskDraft(String title, String description, String priority, List<String> tags, OffsetDateTime dueAt,
-                        String timezone, UUID parentId) {
+                        String timezone, UUID parentId, UUID projectId) {
 
   public TaskDraft {
     if (title == null || title.isBlank()) {
@@ -31,6 +34,7 @@ public record TaskDraft(String title, String description, String priority, List<
       TaskInput.tags(body.getJsonArray("tags")),
       TaskInput.instant("dueAt", body.getString("dueAt")),
       TaskInput.zone("timezone", body.getString("timezone")),
-      TaskInput.uuid("parentId", body.getString("parentId")));
+      TaskInput.uuid("parentId", body.getString("parentId")),
+      TaskInput.uuid("projectId", body.getString("projectId")));
   }
 }

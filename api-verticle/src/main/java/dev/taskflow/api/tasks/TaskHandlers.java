@@ -81,7 +81,8 @@ public final class TaskHandlers {
       TaskInput.uuid("seriesId", params.get("seriesId")),
       manual ? null : Cursor.decode(params.get("cursor")),
       TaskInput.integer("limit", params.get("limit"), 1, MAX_PAGE, DEFAULT_PAGE),
-      topLevel, parentId, manual, manual ? PositionCursor.decode(params.get("cursor")) : null);
+      topLevel, parentId, manual, manual ? PositionCursor.decode(params.get("cursor")) : null,
+      TaskInput.uuid("projectId", params.get("projectId")));
     respond(ctx, tasks.list(CurrentUser.id(ctx), query).compose(page -> {
       JsonArray items = new JsonArray();
       page.items().forEach(task -> items.add(withSubtasks(task, page.subtasks().get(task.id()))));

@@ -30,14 +30,17 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The tasks of a user. Every change and its one outbox event commit in the same transaction; a call that changes
- * nothing (completing a completed task, an empty patch) writes no event. The task's reminders follow in the same
+ * The tasks of the projects a user is a member of ({@link TaskAccess}: any member sees them, owners and editors change
+ * them). Every change and its one outbox event commit in the same transaction; a call that changes nothing (completing
+ * a completed task, an empty patch) writes no event. The event is written under the task's account (its project's:
+ * {@code tasks.user_id}), whoever of the members made the change; its data names the one who did ({@code actorId}). The task's reminders follow in the same
  * transaction ({@link TaskReminders}): they move with the due date, completing or deleting cancels them, reopening
  * restores those still ahead.
  *
  * <p>Subtasks (one level): a subtask's parent is a top-level task of the same user; deleting a parent deletes its
- * subtasks first (an event each); completing a parent leaves its subtasks as they are. Manual order: every task has a
- * {@code position} within its scope (see {@link #move} and V12); a change of parent places the task first among the
+ * subtasks first (an event each); completing a parent leaves its subtasks as they are; a subtask is always in its
+ * parent's project. Manual order: every task has a {@code position} within its scope, its project's top level or its
+ * parent's subtasks (see {@link #move}, V12, V13); a change of parent or project places the task first among the
  * top-level tasks or last among its new siblings.
  */
 public final class TaskRepository {
@@ -51,11 +54,12 @@ public final class TaskRepository {
   /**
    * The list filters; a null filter is off. {@code topLevel}: no subtasks; {@code parentId}: that task's subtasks
    * only. {@code manual}: one ordering scope (the top level, or {@code parentId}'s subtasks) in manual order, paged
-   * by {@code afterPosition} instead of {@code after}.
+   * by {@code afterPosition} instead of {@code after}. {@code projectId}: that project's tasks only (the caller must
+   * be a member); a manual order is always one project's, the caller's Inbox when none is named.
    */
   public record Query(String status, OffsetDateTime dueBefore, OffsetDateTime dueAfter, String tag, String text,
                       UUID seriesId, Cursor after, int limit, boolean topLevel, UUID parentId, boolean manual,
-                      PositionCursor afterPosition) {
+                      PositionCursor afterPosition, UUID projectId) {
   }
 
   /** The gap between neighbours that a new last task or a re-spaced scope leaves (see V12). */
@@ -77,44 +81,101 @@ public final class TaskRepository {
     return createWithReminders(userId, draft, List.of(), correlationId).map(Created::task);
   }
 
-  /** Creates a task and its reminders in one transaction: all of them or nothing. */
+  /**
+   * Creates a task and its reminders (the creator's) in one transaction: all of them or nothing. The task goes into
+   * {@code draft.projectId()}, or the creator's Inbox; a subtask into its parent's project.
+   */
   public Future<Created> createWithReminders(UUID userId, TaskDraft draft, List<ReminderSpec> reminders,
                                              String correlationId) {
-    return pool.withTransaction(tx -> positionForNew(tx, userId, draft.parentId())
-      .compose(position -> tx.preparedQuery(TaskSql.INSERT)
-        .execute(Tuple.from(new Object[]{UUID.randomUUID(), userId, draft.title(), draft.description(),
-          draft.priority(), draft.tags().toArray(String[]::new), draft.dueAt(), draft.timezone(), draft.parentId(),
-          position})))
+    return pool.withTransaction(tx -> targetProject(tx, userId, draft.projectId(), draft.parentId())
+      .compose(project -> positionForNew(tx, project.id(), draft.parentId())
+        .compose(position -> tx.preparedQuery(TaskSql.INSERT)
+          .execute(Tuple.from(new Object[]{UUID.randomUUID(), project.accountId(), draft.title(),
+            draft.description(), draft.priority(), draft.tags().toArray(String[]::new), draft.dueAt(),
+            draft.timezone(), draft.parentId(), position, project.id()}))))
       .map(rows -> Task.from(rows.iterator().next()))
-      .compose(task -> TaskReminders.add(tx, task, reminders)
-        .compose(added -> emit(tx, task, EventTypes.TASK_CREATED, correlationId, null).map(new Created(task, added)))));
+      .compose(task -> TaskReminders.add(tx, task, userId, reminders)
+        .compose(added -> emit(tx, task, userId, EventTypes.TASK_CREATED, correlationId, null)
+          .map(new Created(task, added)))));
   }
 
-  public Future<Task> find(UUID userId, UUID id) {
-    return pool.preparedQuery(TaskSql.BY_ID).execute(Tuple.of(id, userId))
-      .map(rows -> {
-        if (rows.rowCount() == 0) {
-          throw notFound(id);
+  /** A project a task is created in or moved to, as the caller reached it. */
+  public record Target(UUID id, UUID accountId, String role) {
+  }
+
+  /** The project a new task would go to ({@code projectId}, or the caller's Inbox), checked as {@link #targetProject}. */
+  public Future<Target> target(UUID userId, UUID projectId) {
+    return pool.withTransaction(tx -> targetProject(tx, userId, projectId, null));
+  }
+
+  /**
+   * The project a task goes to: {@code projectId}, or the caller's Inbox when null, and the parent's project for a
+   * subtask (naming another one is a 422). A 404 when the caller is not a member, a 403 for a viewer; the project row
+   * is locked against its deletion until the transaction ends.
+   */
+  public static Future<Target> targetProject(SqlConnection tx, UUID userId, UUID projectId, UUID parentId) {
+    Future<UUID> wanted = parentId == null ? Future.succeededFuture(projectId)
+      : tx.preparedQuery(TaskSql.BY_ID).execute(Tuple.of(parentId, userId)).map(rows -> {
+        Task parent;
+        try {
+          parent = TaskAccess.visible(rows, parentId);
+        } catch (Problem e) {
+          throw Problem.notFound("No task " + parentId + " (parentId).");
         }
-        return Task.from(rows.iterator().next());
+        if (projectId != null && !projectId.equals(parent.projectId())) {
+          throw Problem.unprocessable("A subtask is in its parent's project: task " + parentId + " is in project "
+            + parent.projectId() + ", not " + projectId + ".");
+        }
+        return parent.projectId();
       });
+    return wanted.compose(id -> tx.preparedQuery(TaskSql.TARGET_PROJECT).execute(Tuple.of(id, userId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw Problem.notFound(id == null ? "You have no Inbox." : "No project " + id + ".");
+      }
+      Row row = rows.iterator().next();
+      Target target = new Target(row.getUUID("id"), row.getUUID("user_id"), row.getString("role"));
+      TaskAccess.requireChange(target.role(), target.id());
+      return target;
+    }));
+  }
+
+  /** A task of a project the user is a member of (any role). */
+  public Future<Task> find(UUID userId, UUID id) {
+    return pool.preparedQuery(TaskSql.BY_ID).execute(Tuple.of(id, userId)).map(rows -> TaskAccess.visible(rows, id));
+  }
+
+  /** A task the user may change (owner or editor of its project): 404 when not a member, 403 for a viewer. */
+  public Future<Task> findChangeable(UUID userId, UUID id) {
+    return pool.preparedQuery(TaskSql.BY_ID).execute(Tuple.of(id, userId))
+      .map(rows -> TaskAccess.changeable(rows, id));
   }
 
   public Future<Page> list(UUID userId, Query q) {
     String text = q.text() == null ? null : "%" + likeEscape(q.text()) + "%";
     if (q.manual()) {
       PositionCursor after = q.afterPosition();
-      Tuple params = Tuple.from(new Object[]{userId, q.status(), q.dueBefore(), q.dueAfter(), q.tag(), text,
-        after == null ? null : after.position(), after == null ? null : after.id(), q.limit() + 1, q.seriesId(),
-        q.parentId()});
-      return pool.preparedQuery(TaskSql.LIST_MANUAL).execute(params)
+      return memberOf(userId, q.projectId()).compose(projectId -> pool.preparedQuery(TaskSql.LIST_MANUAL)
+        .execute(Tuple.from(new Object[]{projectId, q.status(), q.dueBefore(), q.dueAfter(), q.tag(), text,
+          after == null ? null : after.position(), after == null ? null : after.id(), q.limit() + 1, q.seriesId(),
+          q.parentId()})))
         .map(rows -> page(rows, q.limit(), last -> new PositionCursor(last.position(), last.id()).encode()));
     }
     Tuple params = Tuple.from(new Object[]{userId, q.status(), q.dueBefore(), q.dueAfter(), q.tag(), text,
       q.after() == null ? null : q.after().createdAt(), q.after() == null ? null : q.after().id(),
-      q.limit() + 1, q.seriesId(), q.topLevel(), q.parentId()});
-    return pool.preparedQuery(TaskSql.LIST).execute(params)
+      q.limit() + 1, q.seriesId(), q.topLevel(), q.parentId(), q.projectId()});
+    Future<UUID> checked = q.projectId() == null ? Future.succeededFuture() : memberOf(userId, q.projectId());
+    return checked.compose(v -> pool.preparedQuery(TaskSql.LIST).execute(params))
       .map(rows -> page(rows, q.limit(), last -> new Cursor(last.createdAt(), last.id()).encode()));
+  }
+
+  /** The project, if the user is a member of it (else a 404); the user's Inbox for null. */
+  private Future<UUID> memberOf(UUID userId, UUID projectId) {
+    return pool.preparedQuery(TaskSql.MEMBER_OF).execute(Tuple.of(projectId, userId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw Problem.notFound(projectId == null ? "You have no Inbox." : "No project " + projectId + ".");
+      }
+      return rows.iterator().next().getUUID("id");
+    });
   }
 
   private static Page page(RowSet<Row> rows, int limit, Function<Task, String> cursorOf) {
@@ -149,18 +210,73 @@ public final class TaskRepository {
         TaskInput.zone("timezone", patch.getString("timezone")), changes);
       UUID parentId = pick(patch, "parentId", current.parentId(),
         TaskInput.uuid("parentId", patch.getString("parentId")), changes);
+      UUID projectId = pick(patch, "projectId", current.projectId(), projectOf(patch), changes);
       if (changes.isEmpty()) {
         return Future.succeededFuture(current);
       }
-      Future<Long> position = Objects.equals(parentId, current.parentId())
+      boolean projectMoves = !projectId.equals(current.projectId());
+      Future<Long> position = Objects.equals(parentId, current.parentId()) && !projectMoves
         ? Future.succeededFuture(current.position())
-        : checkCanBeSubtask(tx, current, parentId).compose(v -> positionForNew(tx, userId, parentId));
+        : checkProjectMove(tx, userId, current, projectId, parentId)
+          .compose(v -> checkCanBeSubtask(tx, current, parentId))
+          .compose(v -> positionForNew(tx, projectId, parentId));
       return position.compose(at -> write(tx, current, title, description, priority, tags, dueAt, timezone,
-          current.status(), parentId, at))
+          current.status(), parentId, at, projectId))
         .compose(task -> changes.containsKey("dueAt") || changes.containsKey("timezone")
           ? ReminderWriter.moveRelative(tx, task).map(task) : Future.succeededFuture(task))
-        .compose(task -> emit(tx, task, EventTypes.TASK_UPDATED, correlationId, changes));
+        .compose(task -> emit(tx, task, userId, EventTypes.TASK_UPDATED, correlationId, changes))
+        .compose(task -> projectMoves ? moveSubtasks(tx, task, current.projectId(), userId, correlationId)
+          : Future.succeededFuture(task));
     }));
+  }
+
+  /** {@code projectId} of a patch: a project's id; null is refused, every task is in a project. */
+  private static UUID projectOf(JsonObject patch) {
+    if (patch.containsKey("projectId") && patch.getValue("projectId") == null) {
+      throw Problem.badRequest("projectId cannot be null: every task is in a project (the Inbox when none is named).");
+    }
+    return TaskInput.uuid("projectId", patch.getString("projectId"));
+  }
+
+  /**
+   * A task that changes project: to one the caller may change (404, 403), of the same account (409: a task's events
+   * are its account's, so a move between accounts would split its history; not offered yet), and not a subtask
+   * leaving its parent's project (422).
+   */
+  private static Future<Void> checkProjectMove(SqlConnection tx, UUID userId, Task task, UUID projectId,
+                                               UUID parentId) {
+    if (projectId.equals(task.projectId())) {
+      return Future.succeededFuture();
+    }
+    if (parentId != null && parentId.equals(task.parentId())) {
+      return Future.failedFuture(Problem.unprocessable("Task " + task.id() + " is a subtask of " + parentId
+        + ", and a subtask is in its parent's project: move the parent, or make this one a top-level task "
+        + "(parentId null) in the same change."));
+    }
+    return targetProject(tx, userId, projectId, null).map(target -> {
+      if (!target.accountId().equals(task.userId())) {
+        throw Problem.conflict("Project " + projectId + " belongs to another account than project "
+          + task.projectId() + "; a task moves only between projects of one account. Create it in " + projectId
+          + " instead.");
+      }
+      return null;
+    });
+  }
+
+  /** A parent moved to another project: its subtasks follow it, an updated event each. */
+  private Future<Task> moveSubtasks(SqlConnection tx, Task parent, UUID from, UUID actor, String correlationId) {
+    return tx.preparedQuery(TaskSql.MOVE_SUBTASKS).execute(Tuple.of(parent.id(), parent.userId(), parent.projectId()))
+      .compose(rows -> {
+        Future<Task> chain = Future.succeededFuture(parent);
+        for (Row row : rows) {
+          Task subtask = Task.from(row);
+          JsonObject changes = new JsonObject().put("projectId", new JsonObject().put("old", from.toString())
+            .put("new", parent.projectId().toString()));
+          chain = chain.compose(v -> emit(tx, subtask, actor, EventTypes.TASK_UPDATED, correlationId, changes))
+            .map(parent);
+        }
+        return chain;
+      });
   }
 
   public Future<Task> complete(UUID userId, UUID id, String correlationId) {
@@ -174,21 +290,21 @@ public final class TaskRepository {
   /** Deletes the task and, first, its subtasks: a {@code taskflow.task.deleted} event for each. */
   public Future<Void> delete(UUID userId, UUID id, String ifMatch, String correlationId) {
     return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch)
-      .compose(task -> tx.preparedQuery(TaskSql.SUBTASKS_FOR_UPDATE).execute(Tuple.of(id, userId))
+      .compose(task -> tx.preparedQuery(TaskSql.SUBTASKS_FOR_UPDATE).execute(Tuple.of(id, task.userId()))
         .compose(rows -> {
           Future<Void> chain = Future.succeededFuture();
           for (Row row : rows) {
             Task subtask = Task.from(row);
-            chain = chain.compose(v -> deleteOne(tx, subtask, correlationId));
+            chain = chain.compose(v -> deleteOne(tx, subtask, userId, correlationId));
           }
-          return chain.compose(v -> deleteOne(tx, task, correlationId));
+          return chain.compose(v -> deleteOne(tx, task, userId, correlationId));
         })));
   }
 
-  private Future<Void> deleteOne(SqlConnection tx, Task task, String correlationId) {
+  private Future<Void> deleteOne(SqlConnection tx, Task task, UUID actor, String correlationId) {
     return TaskReminders.deleted(tx, task)
       .compose(v -> tx.preparedQuery(TaskSql.DELETE).execute(Tuple.of(task.id(), task.userId())))
-      .compose(rows -> emit(tx, task, EventTypes.TASK_DELETED, correlationId, null))
+      .compose(rows -> emit(tx, task, actor, EventTypes.TASK_DELETED, correlationId, null))
       .mapEmpty();
   }
 
@@ -198,18 +314,16 @@ public final class TaskRepository {
         return Future.succeededFuture(current);
       }
       return write(tx, current, current.title(), current.description(), current.priority(), current.tags(),
-        current.dueAt(), current.timezone(), status, current.parentId(), current.position())
+        current.dueAt(), current.timezone(), status, current.parentId(), current.position(), current.projectId())
         .compose(task -> TaskReminders.statusChanged(tx, task).map(task))
-        .compose(task -> emit(tx, task, eventType, correlationId, null));
+        .compose(task -> emit(tx, task, userId, eventType, correlationId, null));
     }));
   }
 
+  /** The task locked, if the caller may change it (404 when not a member of its project, 403 for a viewer). */
   private Future<Task> lockForChange(SqlConnection tx, UUID userId, UUID id, String ifMatch) {
     return tx.preparedQuery(TaskSql.BY_ID_FOR_UPDATE).execute(Tuple.of(id, userId)).map(rows -> {
-      if (rows.rowCount() == 0) {
-        throw notFound(id);
-      }
-      Task task = Task.from(rows.iterator().next());
+      Task task = TaskAccess.changeable(rows, id);
       if (ifMatch != null && !ETags.matches(ifMatch, task.version())) {
         throw Problem.preconditionFailed("The task has changed since " + ifMatch + "; it is at version "
           + task.version() + " (ETag " + task.etag() + "). Fetch it again and retry.");
@@ -220,15 +334,17 @@ public final class TaskRepository {
 
   private Future<Task> write(SqlConnection tx, Task current, String title, String description, String priority,
                              List<String> tags, OffsetDateTime dueAt, String timezone, String status, UUID parentId,
-                             long position) {
+                             long position, UUID projectId) {
     return tx.preparedQuery(TaskSql.UPDATE)
       .execute(Tuple.from(new Object[]{current.id(), current.userId(), title, description, priority,
-        tags.toArray(String[]::new), dueAt, timezone, status, parentId, position}))
+        tags.toArray(String[]::new), dueAt, timezone, status, parentId, position, projectId}))
       .map(rows -> Task.from(rows.iterator().next()));
   }
 
-  private Future<Task> emit(SqlConnection tx, Task task, String type, String correlationId, JsonObject changes) {
-    JsonObject data = new JsonObject().put("task", task.toJson());
+  /** The task's event, under its account; {@code actor} is the member who made the change. */
+  private Future<Task> emit(SqlConnection tx, Task task, UUID actor, String type, String correlationId,
+                            JsonObject changes) {
+    JsonObject data = new JsonObject().put("task", task.toJson()).put("actorId", actor.toString());
     if (changes != null) {
       data.put("changes", changes);
     }
@@ -277,10 +393,12 @@ public final class TaskRepository {
 
   /** A move's neighbours are adjacent integers: the list is re-spaced, in a transaction of its own, and the move retried. */
   private static final class NoGap extends RuntimeException {
+    final UUID projectId;
     final UUID parentId;
 
-    NoGap(UUID parentId) {
+    NoGap(UUID projectId, UUID parentId) {
       super(null, null, false, false);
+      this.projectId = projectId;
       this.parentId = parentId;
     }
   }
@@ -295,7 +413,7 @@ public final class TaskRepository {
         return Future.failedFuture(Problem.conflict("The list of task " + id + " is being reordered by many moves "
           + "at once; move it again."));
       }
-      return respace(userId, noGap.parentId)
+      return respace(noGap.projectId, noGap.parentId)
         .compose(v -> move(userId, id, after, before, ifMatch, correlationId, attempts - 1, true));
     });
   }
@@ -303,20 +421,21 @@ public final class TaskRepository {
   private Future<Task> moveOnce(UUID userId, UUID id, UUID after, UUID before, String ifMatch, String correlationId,
                                 boolean respaced) {
     return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch)
-      .compose(task -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(userId))
+      .compose(task -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(task.projectId()))
         .compose(v -> place(tx, task, after, before, respaced))
         .compose(placed -> {
           if (placed.position() == null) {
             return Future.succeededFuture(task);
           }
-          return tx.preparedQuery(TaskSql.SET_POSITION).execute(Tuple.of(id, userId, placed.position()))
+          return tx.preparedQuery(TaskSql.SET_POSITION).execute(Tuple.of(id, task.userId(), placed.position()))
             .map(rows -> Task.from(rows.iterator().next()))
             .compose(moved -> {
               JsonObject data = new JsonObject().put("task", moved.toJson())
                 .put("after", placed.after() == null ? null : placed.after().toString())
                 .put("before", placed.before() == null ? null : placed.before().toString())
-                .put("respaced", placed.respaced());
-              return outbox.append(tx, userId, EventTypes.TASK_MOVED, id.toString(), correlationId, data).map(moved);
+                .put("respaced", placed.respaced()).put("actorId", userId.toString());
+              return outbox.append(tx, moved.userId(), EventTypes.TASK_MOVED, id.toString(), correlationId, data)
+                .map(moved);
             });
         })));
   }
@@ -361,7 +480,7 @@ public final class TaskRepository {
         return Future.succeededFuture(new Placement(a.position() + (b.position() - a.position()) / 2, aId, bId,
           respaced));
       }
-      throw new NoGap(task.parentId());
+      throw new NoGap(task.projectId(), task.parentId());
     });
   }
 
@@ -370,10 +489,11 @@ public final class TaskRepository {
     if (id == null) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery(TaskSql.SCOPE_MEMBER).execute(Tuple.of(task.userId(), task.parentId(), id)).map(rows -> {
+    return tx.preparedQuery(TaskSql.SCOPE_MEMBER).execute(Tuple.of(task.projectId(), task.parentId(), id)).map(rows -> {
       if (rows.rowCount() == 0) {
         throw Problem.badRequest(field + " must be a task in the same list as task " + task.id()
-          + (task.parentId() == null ? " (a top-level task)" : " (a subtask of " + task.parentId() + ")")
+          + (task.parentId() == null ? " (a top-level task of project " + task.projectId() + ")"
+          : " (a subtask of " + task.parentId() + ")")
           + "; " + id + " is not.");
       }
       Row row = rows.iterator().next();
@@ -382,7 +502,7 @@ public final class TaskRepository {
   }
 
   private Future<Neighbour> neighbour(SqlConnection tx, Task task, String sql, long position) {
-    return tx.preparedQuery(sql).execute(Tuple.of(task.userId(), task.parentId(), position, task.id()))
+    return tx.preparedQuery(sql).execute(Tuple.of(task.projectId(), task.parentId(), position, task.id()))
       .map(rows -> {
         if (rows.rowCount() == 0) {
           return null;
@@ -402,16 +522,17 @@ public final class TaskRepository {
    * holds its task and then the scope lock, so re-spacing inside a move would deadlock with the moves waiting for
    * that lock while holding their tasks.
    */
-  private Future<Void> respace(UUID userId, UUID parentId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(TaskSql.SCOPE_ROWS_FOR_UPDATE).execute(Tuple.of(userId, parentId))
-      .compose(locked -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(userId)))
-      .compose(v -> tx.preparedQuery(TaskSql.SCOPE_FIRST).execute(Tuple.of(userId, parentId)))
+  private Future<Void> respace(UUID projectId, UUID parentId) {
+    return pool.withTransaction(tx -> tx.preparedQuery(TaskSql.SCOPE_ROWS_FOR_UPDATE)
+      .execute(Tuple.of(projectId, parentId))
+      .compose(locked -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(projectId)))
+      .compose(v -> tx.preparedQuery(TaskSql.SCOPE_FIRST).execute(Tuple.of(projectId, parentId)))
       .compose(rows -> {
         Long lowest = rows.iterator().next().getLong("position");
-        return tx.preparedQuery(TaskSql.RESPACE_ASIDE).execute(Tuple.of(userId, parentId))
-          .compose(v -> tx.preparedQuery(TaskSql.RESPACE_BACK).execute(Tuple.of(userId, parentId, lowest)));
+        return tx.preparedQuery(TaskSql.RESPACE_ASIDE).execute(Tuple.of(projectId, parentId))
+          .compose(v -> tx.preparedQuery(TaskSql.RESPACE_BACK).execute(Tuple.of(projectId, parentId, lowest)));
       })
-      .onSuccess(v -> LOG.info("Re-spaced the manual order of user {}'s {}", userId,
+      .onSuccess(v -> LOG.info("Re-spaced the manual order of project {}'s {}", projectId,
         parentId == null ? "top-level tasks" : "subtasks of " + parentId))
       .mapEmpty());
   }
@@ -420,24 +541,28 @@ public final class TaskRepository {
    * The position of a task new to a scope: top-level tasks go first (newest on top, from the sequence, no lock);
    * subtasks go last among their siblings (a checklist grows downwards), chosen under the scope lock.
    */
-  private static Future<Long> positionForNew(SqlConnection tx, UUID userId, UUID parentId) {
+  private static Future<Long> positionForNew(SqlConnection tx, UUID projectId, UUID parentId) {
     if (parentId == null) {
       return firstPosition(tx);
     }
-    return lockParent(tx, userId, parentId)
-      .compose(parent -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(userId)))
-      .compose(v -> tx.preparedQuery(TaskSql.SCOPE_LAST).execute(Tuple.of(userId, parentId)))
+    return lockParent(tx, projectId, parentId)
+      .compose(parent -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(projectId)))
+      .compose(v -> tx.preparedQuery(TaskSql.SCOPE_LAST).execute(Tuple.of(projectId, parentId)))
       .compose(rows -> {
         Long last = rows.iterator().next().getLong("position");
         return last == null ? firstPosition(tx) : Future.succeededFuture(last + GAP);
       });
   }
 
-  /** The parent of a new subtask, locked (so it cannot become a subtask meanwhile): one level only. */
-  private static Future<Task> lockParent(SqlConnection tx, UUID userId, UUID parentId) {
-    return tx.preparedQuery(TaskSql.PARENT_LOCK).execute(Tuple.of(parentId, userId)).map(rows -> {
+  /**
+   * The parent of a new subtask, locked (so it cannot become a subtask meanwhile): one level only, and in the
+   * subtask's project (whose membership the caller has shown).
+   */
+  private static Future<Task> lockParent(SqlConnection tx, UUID projectId, UUID parentId) {
+    return tx.preparedQuery(TaskSql.PARENT_LOCK).execute(Tuple.of(parentId, projectId)).map(rows -> {
       if (rows.rowCount() == 0) {
-        throw Problem.notFound("No task " + parentId + " (parentId).");
+        throw Problem.notFound("No task " + parentId + " in project " + projectId + " (parentId; a subtask is in its "
+          + "parent's project).");
       }
       Task parent = Task.from(rows.iterator().next());
       if (parent.parentId() != null) {
@@ -473,7 +598,4 @@ public final class TaskRepository {
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
-  private static Problem notFound(UUID id) {
-    return Problem.notFound("No task " + id + ".");
-  }
 }

@@ -71,16 +71,17 @@ public final class ReminderWriter {
   /**
    * Inserts one reminder: {@code at} or {@code offset}, the other null.
    *
+   * @param userId who is reminded: the member who set it (not necessarily the task's account)
    * @param inheritedFrom the previous instance's reminder it copies, or null
-   * @return the reminder, or empty when the task has one at that offset or time already
+   * @return the reminder, or empty when the user has one at that offset or time on the task already
    */
-  public static Future<Optional<Reminder>> insert(SqlClient tx, Task task, OffsetDateTime at, ReminderOffset offset,
-                                                  UUID inheritedFrom) {
+  public static Future<Optional<Reminder>> insert(SqlClient tx, Task task, UUID userId, OffsetDateTime at,
+                                                  ReminderOffset offset, UUID inheritedFrom) {
     OffsetDateTime fireAt = at != null ? at
       : task.dueAt() == null ? null : offset.fireAt(task.dueAt(), task.timezone());
     String state = Task.OPEN.equals(task.status()) ? Reminder.PENDING : Reminder.CANCELLED;
     return tx.preparedQuery(INSERT)
-      .execute(Tuple.from(new Object[]{UUID.randomUUID(), task.id(), task.userId(), at,
+      .execute(Tuple.from(new Object[]{UUID.randomUUID(), task.id(), userId, at,
         offset == null ? null : offset.toString(), fireAt, state, inheritedFrom}))
       .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Reminder.from(rows.iterator().next())));
   }

@@ -31,6 +31,17 @@ final class FiringSql {
   /** The claimed reminders' tasks, as they are now (not locked: see {@link ReminderFiring}). */
   static final String TASKS = "SELECT " + Task.COLUMNS + " FROM tasks WHERE id = ANY($1)";
 
+  /**
+   * Of the claimed reminders, those whose setter is still a member of their task's project (removing a member cancels
+   * their reminders on it; this holds for one that raced the removal).
+   */
+  static final String OF_MEMBERS = """
+    SELECT r.id FROM reminders r
+      JOIN tasks t ON t.id = r.task_id
+      JOIN project_members m ON m.project_id = t.project_id AND m.user_id = r.user_id
+     WHERE r.id = ANY($1)
+    """;
+
   static final String FIRE = """
     UPDATE reminders SET state = 'fired', fired_at = clock_timestamp(), fired_by = $2
      WHERE id = ANY($1)

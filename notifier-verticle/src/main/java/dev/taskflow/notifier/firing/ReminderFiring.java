@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -69,40 +71,48 @@ public final class ReminderFiring {
 
   private Future<Void> fire(SqlConnection tx, List<Reminder> claimed) {
     UUID[] taskIds = claimed.stream().map(Reminder::taskId).distinct().toArray(UUID[]::new);
-    return tx.preparedQuery(FiringSql.TASKS).execute(Tuple.of(taskIds)).compose(rows -> {
-      Map<UUID, Task> tasks = new HashMap<>();
-      rows.forEach(row -> tasks.put(row.getUUID("id"), Task.from(row)));
-      List<UUID> live = new ArrayList<>();
-      List<UUID> dead = new ArrayList<>();
-      for (Reminder reminder : claimed) {
-        Task task = tasks.get(reminder.taskId());
-        boolean open = task != null && task.userId().equals(reminder.userId()) && Task.OPEN.equals(task.status());
-        (open ? live : dead).add(reminder.id());
-      }
-      Future<?> cancelled = dead.isEmpty() ? Future.succeededFuture()
-        : tx.preparedQuery(FiringSql.CANCEL).execute(Tuple.of((Object) dead.toArray(UUID[]::new)));
-      if (!dead.isEmpty()) {
-        LOG.info("Cancelled {} due reminders whose task is completed or gone", dead.size());
-      }
-      if (live.isEmpty()) {
-        return cancelled.mapEmpty();
-      }
-      return cancelled
-        .compose(v -> tx.preparedQuery(FiringSql.FIRE).execute(Tuple.of(live.toArray(UUID[]::new), instance)))
-        .compose(fired -> {
-          List<Reminder> firedReminders = new ArrayList<>(fired.size());
-          for (Row row : fired) {
-            firedReminders.add(Reminder.from(row));
-          }
-          // users' rows in one order, so two firing transactions cannot wait on each other
-          firedReminders.sort(Comparator.comparing(Reminder::userId).thenComparing(Reminder::fireAt));
-          List<Future<?>> appended = new ArrayList<>(firedReminders.size());
-          for (Reminder reminder : firedReminders) {
-            appended.add(append(tx, reminder, tasks.get(reminder.taskId())));
-          }
-          return Future.all(appended).mapEmpty();
-        });
-    });
+    UUID[] reminderIds = claimed.stream().map(Reminder::id).toArray(UUID[]::new);
+    Map<UUID, Task> tasks = new HashMap<>();
+    Set<UUID> ofMembers = new HashSet<>();
+    return tx.preparedQuery(FiringSql.TASKS).execute(Tuple.of(taskIds))
+      .compose(rows -> {
+        rows.forEach(row -> tasks.put(row.getUUID("id"), Task.from(row)));
+        return tx.preparedQuery(FiringSql.OF_MEMBERS).execute(Tuple.of(reminderIds));
+      })
+      .compose(members -> {
+        members.forEach(row -> ofMembers.add(row.getUUID("id")));
+        List<UUID> live = new ArrayList<>();
+        List<UUID> dead = new ArrayList<>();
+        for (Reminder reminder : claimed) {
+          Task task = tasks.get(reminder.taskId());
+          boolean open = task != null && ofMembers.contains(reminder.id()) && Task.OPEN.equals(task.status());
+          (open ? live : dead).add(reminder.id());
+        }
+        Future<?> cancelled = dead.isEmpty() ? Future.succeededFuture()
+          : tx.preparedQuery(FiringSql.CANCEL).execute(Tuple.of((Object) dead.toArray(UUID[]::new)));
+        if (!dead.isEmpty()) {
+          LOG.info("Cancelled {} due reminders whose task is completed or gone, or whose setter left its project",
+            dead.size());
+        }
+        if (live.isEmpty()) {
+          return cancelled.mapEmpty();
+        }
+        return cancelled
+          .compose(v -> tx.preparedQuery(FiringSql.FIRE).execute(Tuple.of(live.toArray(UUID[]::new), instance)))
+          .compose(fired -> {
+            List<Reminder> firedReminders = new ArrayList<>(fired.size());
+            for (Row row : fired) {
+              firedReminders.add(Reminder.from(row));
+            }
+            // users' rows in one order, so two firing transactions cannot wait on each other
+            firedReminders.sort(Comparator.comparing(Reminder::userId).thenComparing(Reminder::fireAt));
+            List<Future<?>> appended = new ArrayList<>(firedReminders.size());
+            for (Reminder reminder : firedReminders) {
+              appended.add(append(tx, reminder, tasks.get(reminder.taskId())));
+            }
+            return Future.all(appended).mapEmpty();
+          });
+      });
   }
 
   /** The event: the task as it is, the reminder as fired, when it was due and when it fired, and whether late. */

@@ -29,10 +29,15 @@ public final class ReminderInheritance {
 
   private static final String TASK = "SELECT " + Task.COLUMNS + " FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE";
 
+  /**
+   * The previous instance's relative reminders, each its setter's, of the setters still members of the new instance's
+   * project ($2).
+   */
   private static final String OFFSETS = """
-    SELECT id, due_offset FROM reminders
-     WHERE task_id = $1 AND user_id = $2 AND due_offset IS NOT NULL
-     ORDER BY created_at, id
+    SELECT r.id, r.due_offset, r.user_id FROM reminders r
+     WHERE r.task_id = $1 AND r.due_offset IS NOT NULL
+       AND EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = $2 AND m.user_id = r.user_id)
+     ORDER BY r.created_at, r.id
     """;
 
   public Future<Void> onEvent(SqlConnection tx, TaskflowEvent event) {
@@ -50,12 +55,12 @@ public final class ReminderInheritance {
         return Future.succeededFuture();
       }
       Task task = Task.from(tasks.iterator().next());
-      return tx.preparedQuery(OFFSETS).execute(Tuple.of(previousId, event.userId())).compose(rows -> {
+      return tx.preparedQuery(OFFSETS).execute(Tuple.of(previousId, task.projectId())).compose(rows -> {
         Future<Integer> copied = Future.succeededFuture(0);
         for (Row row : rows) {
           ReminderOffset offset = ReminderOffset.parse(row.getString("due_offset"));
           UUID from = row.getUUID("id");
-          copied = copied.compose(n -> ReminderWriter.insert(tx, task, null, offset, from)
+          copied = copied.compose(n -> ReminderWriter.insert(tx, task, row.getUUID("user_id"), null, offset, from)
             .map(inserted -> n + (inserted.isPresent() ? 1 : 0)));
         }
         return copied.map(n -> {

@@ -42,14 +42,15 @@ public final class SeriesRepository {
 
   /** A new task's fields, as the API checked them. */
   public record TaskFields(String title, String description, String priority, List<String> tags,
-                           OffsetDateTime dueAt, String timezone) {
+                           OffsetDateTime dueAt, String timezone, UUID projectId) {
 
     public static TaskFields from(JsonObject json) {
       JsonArray tags = json.getJsonArray("tags", new JsonArray());
       return new TaskFields(json.getString("title"), json.getString("description", ""),
         json.getString("priority", "normal"), tags.stream().map(String::valueOf).toList(),
         json.getString("dueAt") == null ? null : OffsetDateTime.parse(json.getString("dueAt")),
-        json.getString("timezone"));
+        json.getString("timezone"),
+        json.getString("projectId") == null ? null : UUID.fromString(json.getString("projectId")));
     }
   }
 
@@ -78,16 +79,19 @@ public final class SeriesRepository {
    * refused, or one that cannot be evaluated in time, leaves nothing behind, and nothing is committed after the answer
    * could be a timeout.
    */
-  public Future<JsonObject> createTask(UUID userId, TaskFields fields, SeriesSpec spec, JsonArray reminders,
-                                       String correlationId) {
+  public Future<JsonObject> createTask(UUID userId, UUID reminded, TaskFields fields, SeriesSpec spec,
+                                       JsonArray reminders, String correlationId) {
     JsonObject template = new JsonObject().put("title", fields.title()).put("description", fields.description())
-      .put("priority", fields.priority()).put("tags", new JsonArray(fields.tags()));
+      .put("priority", fields.priority()).put("tags", new JsonArray(fields.tags()))
+      .put("projectId", fields.projectId() == null ? null : fields.projectId().toString());
     return evaluator.forRequest(() -> rules.plan(spec, fields.dueAt(), fields.timezone()))
       .compose(plan -> pool.withTransaction(tx -> underSeriesCap(tx, userId, null)
-        .compose(v -> createInTransaction(tx, userId, fields, spec, plan, template, reminders, correlationId))));
+        .compose(v -> createInTransaction(tx, userId, reminded, fields, spec, plan, template, reminders,
+          correlationId))));
   }
 
-  private Future<JsonObject> createInTransaction(SqlConnection tx, UUID userId, TaskFields fields, SeriesSpec spec,
+  private Future<JsonObject> createInTransaction(SqlConnection tx, UUID userId, UUID reminded, TaskFields fields,
+                                                 SeriesSpec spec,
                                                  SeriesRules.Plan plan, JsonObject template, JsonArray reminders,
                                                  String correlationId) {
     Recurrence recurrence = plan.recurrence();
@@ -95,11 +99,12 @@ public final class SeriesRepository {
     return insertSeries(tx, userId, plan, spec, template)
       .compose(series -> tx.preparedQuery(SeriesSql.INSERT_INSTANCE).execute(Tuple.from(new Object[]{
           UUID.randomUUID(), userId, fields.title(), fields.description(), fields.priority(),
-          fields.tags().toArray(String[]::new), start, recurrence.zone().getId(), series.id(), null}))
+          fields.tags().toArray(String[]::new), start, recurrence.zone().getId(), series.id(), null,
+          fields.projectId()}))
         .compose(rows -> {
           Task task = Task.from(rows.iterator().next());
           JsonObject seriesJson = series.toJson(task.id());
-          return addReminders(tx, task, reminders)
+          return addReminders(tx, task, reminded, reminders)
             .compose(added -> outbox.append(tx, userId, EventTypes.TASK_CREATED, task.id().toString(), correlationId,
                 new JsonObject().put("task", task.toJson()).put("recurrence", seriesJson))
               .map(v -> new JsonObject().put("task", task.toJson()).put("series", seriesJson)
@@ -125,7 +130,7 @@ public final class SeriesRepository {
       });
   }
 
-  private static Future<JsonArray> addReminders(SqlConnection tx, Task task, JsonArray reminders) {
+  private static Future<JsonArray> addReminders(SqlConnection tx, Task task, UUID reminded, JsonArray reminders) {
     JsonArray added = new JsonArray();
     Future<Void> chain = Future.succeededFuture();
     for (Object item : reminders == null ? new JsonArray() : reminders) {
@@ -133,7 +138,7 @@ public final class SeriesRepository {
       OffsetDateTime at = reminder.getString("at") == null ? null : OffsetDateTime.parse(reminder.getString("at"));
       ReminderOffset offset = reminder.getString("offset") == null ? null
         : ReminderOffset.parse(reminder.getString("offset"));
-      chain = chain.compose(v -> ReminderWriter.insert(tx, task, at, offset, null)
+      chain = chain.compose(v -> ReminderWriter.insert(tx, task, reminded, at, offset, null)
         .map(inserted -> {
           inserted.ifPresent(r -> added.add(r.toJson()));
           return null;

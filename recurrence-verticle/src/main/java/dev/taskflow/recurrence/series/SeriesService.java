@@ -27,8 +27,10 @@ import java.util.UUID;
  *       {@code {occurrences: [local date-times], next}}: up to {@code count} (at most {@link #PREVIEW_MAX}) occurrences
  *       in the window [{@code from}, {@code until}] after the cursor {@code after}, and the cursor of the next page
  *       (null when there is none), computed on the {@link RuleEvaluator}'s workers.</li>
- *   <li>{@code recurrence.series}: {@code {action, userId, ...}} with action {@code create} ({@code task},
- *       {@code recurrence}, {@code reminders}), {@code set} ({@code taskId}, {@code recurrence}), {@code stop}, {@code skip}
+ *   <li>{@code recurrence.series}: {@code {action, userId, ...}} ({@code userId}: the account of the task's project,
+ *       the API has checked the caller's membership) with action {@code create} ({@code task} with its
+ *       {@code projectId}, {@code recurrence}, {@code reminders}, {@code remindedId}: who the reminders are for, the
+ *       caller), {@code set} ({@code taskId}, {@code recurrence}), {@code stop}, {@code skip}
  *       ({@code taskId}) or {@code list} ({@code limit}, {@code afterCreated?}, {@code afterId?}).</li>
  * </ul>
  */
@@ -120,8 +122,9 @@ public final class SeriesService {
     UUID userId = UUID.fromString(body.getString("userId"));
     String correlationId = body.getString("correlationId");
     return switch (String.valueOf(body.getString("action"))) {
-      case "create" -> series.createTask(userId, SeriesRepository.TaskFields.from(body.getJsonObject("task")),
-        SeriesSpec.from(body.getJsonObject("recurrence")), body.getJsonArray("reminders"), correlationId);
+      case "create" -> series.createTask(userId,
+        body.getString("remindedId") == null ? userId : UUID.fromString(body.getString("remindedId")),
+        SeriesRepository.TaskFields.from(body.getJsonObject("task")), SeriesSpec.from(body.getJsonObject("recurrence")), body.getJsonArray("reminders"), correlationId);
       case "set" -> series.set(userId, taskId(body), SeriesSpec.from(body.getJsonObject("recurrence")), correlationId);
       case "stop" -> series.stop(userId, taskId(body), correlationId);
       case "skip" -> series.skip(userId, taskId(body), correlationId);
