@@ -1209,4 +1209,49 @@ class RecurringTasksTest {
     assertThat(top.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("id"))
       .isEqualTo(next.getString("id"));
   }
+
+  // ---- projects (issue 14) ----
+
+  @Test
+  @DisplayName("in a shared project an editor's recurring task is the project's account's series, stays in the project, "
+    + "and its reminders are the editor's, inherited by the next occurrence; a viewer gets 403, others 404")
+  void sharedProjectRecurrence() throws InterruptedException {
+    User carol = register("carol-recurring@example.com");
+    UUID chores = UUID.randomUUID();
+    await(sql.preparedQuery("INSERT INTO projects (id, user_id, name) VALUES ($1, $2, 'Chores')")
+      .execute(Tuple.of(chores, alice.id())));
+    await(sql.preparedQuery("INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, 'owner'), "
+      + "($1, $3, 'editor'), ($1, $4, 'viewer')").execute(Tuple.of(chores, alice.id(), bob.id(), carol.id())));
+
+    HttpResponse<Buffer> created = send(bob, HttpMethod.POST, "/api/v1/tasks", new JsonObject()
+      .put("title", "Bins out").put("projectId", chores.toString()).put("dueAt", "2026-06-02T18:00:00Z")
+      .put("timezone", "UTC").put("recurrence", new JsonObject().put("rrule", "FREQ=WEEKLY"))
+      .put("reminders", new JsonArray().add(new JsonObject().put("offset", "-PT1H"))));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    JsonObject task = created.bodyAsJsonObject();
+    assertThat(task.getString("projectId")).isEqualTo(chores.toString());
+    String seriesId = task.getString("seriesId");
+    assertThat(count("SELECT count(*) FROM series WHERE id = $1 AND user_id = $2", UUID.fromString(seriesId),
+      alice.id())).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM reminders WHERE task_id = $1 AND user_id = $2",
+      UUID.fromString(task.getString("id")), bob.id())).isEqualTo(1);
+
+    HttpResponse<Buffer> byViewer = send(carol, HttpMethod.POST, "/api/v1/tasks/" + task.getString("id") + "/recurrence/skip",
+      null);
+    assertThat(byViewer.statusCode()).as(byViewer.bodyAsString()).isEqualTo(403);
+    JsonObject alicesOwn = plainTask(alice, "2026-06-03T09:00:00Z");
+    HttpResponse<Buffer> notMember = send(bob, HttpMethod.PUT, "/api/v1/tasks/" + alicesOwn.getString("id")
+      + "/recurrence", new JsonObject().put("rrule", "FREQ=DAILY").put("dtstart", "2026-06-03T09:00:00")
+      .put("timezone", "UTC"));
+    assertThat(notMember.statusCode()).as(notMember.bodyAsString()).isEqualTo(404);
+
+    complete(bob, task);
+    JsonObject next = waitForInstance(seriesId, 2);
+    assertThat(next.getString("projectId")).isEqualTo(chores.toString());
+    eventually(() -> count("SELECT count(*) FROM reminders WHERE task_id = $1 AND user_id = $2",
+      UUID.fromString(next.getString("id")), bob.id()) == 1, "bob's reminder inherited by the next occurrence");
+    HttpResponse<Buffer> stopped = send(bob, HttpMethod.DELETE, "/api/v1/tasks/" + next.getString("id")
+      + "/recurrence", null);
+    assertThat(stopped.statusCode()).as(stopped.bodyAsString()).isEqualTo(204);
+  }
 }
