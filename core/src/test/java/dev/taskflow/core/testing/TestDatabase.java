@@ -26,8 +26,18 @@ public final class TestDatabase implements BeforeAllCallback {
 
   private static EmbeddedPostgresServer server;
 
+  private final boolean migrated;
   private String name;
   private Path dataDir;
+
+  public TestDatabase() {
+    this(true);
+  }
+
+  /** @param migrated false: an empty database, for a test of the migrations themselves */
+  public TestDatabase(boolean migrated) {
+    this.migrated = migrated;
+  }
 
   private static synchronized EmbeddedPostgresServer server() {
     if (server == null) {
@@ -42,7 +52,9 @@ public final class TestDatabase implements BeforeAllCallback {
   public void beforeAll(ExtensionContext context) {
     name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
     server().execute("CREATE DATABASE " + name);
-    Database.migrateNow(settings());
+    if (migrated) {
+      Database.migrateNow(settings());
+    }
     try {
       dataDir = Files.createTempDirectory("taskflow-test-");
     } catch (IOException e) {
