@@ -33,11 +33,11 @@ import java.util.UUID;
  * The tasks of the projects a user is a member of ({@link TaskAccess}: any member sees them, owners and editors change
  * them). Every change and its one outbox event commit in the same transaction; a call that changes nothing (completing
  * a completed task, an empty patch) writes no event. The event is written under the task's account (its project's:
- * {@code tasks.user_id}), whoever of the members made the change; its data names the one who did ({@code actorId}). The task's reminders follow in the same
- * transaction ({@link TaskReminders}): they move with the due date, completing or deleting cancels them, reopening
- * restores those still ahead.
+ * {@code tasks.user_id}), whoever of the members made the change; its data names the one who did ({@code actorId}).
+ * The task's reminders follow in the same transaction ({@link TaskReminders}): they move with the due date, completing
+ * or deleting cancels them, reopening restores those still ahead.
  *
- * <p>Subtasks (one level): a subtask's parent is a top-level task of the same user; deleting a parent deletes its
+ * <p>Subtasks (one level): a subtask's parent is a top-level task of the same project; deleting a parent deletes its
  * subtasks first (an event each); completing a parent leaves its subtasks as they are; a subtask is always in its
  * parent's project. Manual order: every task has a {@code position} within its scope, its project's top level or its
  * parent's subtasks (see {@link #move}, V12, V13); a change of parent or project places the task first among the
@@ -154,7 +154,10 @@ public final class TaskRepository {
     String text = q.text() == null ? null : "%" + likeEscape(q.text()) + "%";
     if (q.manual()) {
       PositionCursor after = q.afterPosition();
-      return memberOf(userId, q.projectId()).compose(projectId -> pool.preparedQuery(TaskSql.LIST_MANUAL)
+      // a parent's subtasks are in the parent's project; the top level is the named project's, or the Inbox's
+      Future<UUID> scope = q.parentId() != null ? find(userId, q.parentId()).map(Task::projectId)
+        : memberOf(userId, q.projectId());
+      return scope.compose(projectId -> pool.preparedQuery(TaskSql.LIST_MANUAL)
         .execute(Tuple.from(new Object[]{projectId, q.status(), q.dueBefore(), q.dueAfter(), q.tag(), text,
           after == null ? null : after.position(), after == null ? null : after.id(), q.limit() + 1, q.seriesId(),
           q.parentId()})))

@@ -221,8 +221,12 @@ class SharedTasksApiTest {
       400, "same list");
     assertProblem(api.post("/api/v1/tasks/" + made.get(0) + "/move", cy, new JsonObject().put("after", made.get(1))),
       404, "No task");
-    // without projectId the manual order is the caller's Inbox
+    // without projectId the manual order is the caller's Inbox; a parent's subtasks are in the parent's project
     assertThat(ids(ada, "?sort=manual")).doesNotContain(made.toArray(String[]::new));
+    String seeds = api.createTask(bob, new JsonObject().put("title", "seeds").put("parentId", made.get(1)))
+      .getString("id");
+    assertThat(ids(bob, "?sort=manual&parent=" + made.get(1))).containsExactly(seeds);
+    assertProblem(api.get("/api/v1/tasks?sort=manual&parent=" + made.get(1), dan), 404, "No task");
   }
 
   @Test
