@@ -1236,7 +1236,8 @@ class RecurringTasksTest {
     assertThat(count("SELECT count(*) FROM reminders WHERE task_id = $1 AND user_id = $2",
       UUID.fromString(task.getString("id")), bob.id())).isEqualTo(1);
 
-    HttpResponse<Buffer> byViewer = send(carol, HttpMethod.POST, "/api/v1/tasks/" + task.getString("id") + "/recurrence/skip",
+    HttpResponse<Buffer> byViewer = send(carol, HttpMethod.POST,
+      "/api/v1/tasks/" + task.getString("id") + "/recurrence/skip",
       null);
     assertThat(byViewer.statusCode()).as(byViewer.bodyAsString()).isEqualTo(403);
     JsonObject alicesOwn = plainTask(alice, "2026-06-03T09:00:00Z");

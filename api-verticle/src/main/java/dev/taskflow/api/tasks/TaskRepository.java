@@ -103,7 +103,8 @@ public final class TaskRepository {
   public record Target(UUID id, UUID accountId, String role) {
   }
 
-  /** The project a new task would go to ({@code projectId}, or the caller's Inbox), checked as {@link #targetProject}. */
+  /** The project a new task would go to ({@code projectId}, or the caller's Inbox), checked as {@link #targetProject}.
+   */
   public Future<Target> target(UUID userId, UUID projectId) {
     return pool.withTransaction(tx -> targetProject(tx, userId, projectId, null));
   }

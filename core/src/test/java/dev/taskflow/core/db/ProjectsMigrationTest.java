@@ -28,7 +28,8 @@ class ProjectsMigrationTest {
   void upgradesExistingData() throws SQLException {
     var settings = db.settings();
     var options = settings.connectOptions();
-    FluentConfiguration flyway = Flyway.configure().dataSource(settings.jdbcUrl(), options.getUser(), options.getPassword())
+    FluentConfiguration flyway = Flyway.configure()
+      .dataSource(settings.jdbcUrl(), options.getUser(), options.getPassword())
       .locations("classpath:db/migration");
     flyway.target("12").load().migrate();
     UUID ada = UUID.randomUUID();

@@ -124,7 +124,8 @@ public final class SeriesService {
     return switch (String.valueOf(body.getString("action"))) {
       case "create" -> series.createTask(userId,
         body.getString("remindedId") == null ? userId : UUID.fromString(body.getString("remindedId")),
-        SeriesRepository.TaskFields.from(body.getJsonObject("task")), SeriesSpec.from(body.getJsonObject("recurrence")), body.getJsonArray("reminders"), correlationId);
+        SeriesRepository.TaskFields.from(body.getJsonObject("task")), SeriesSpec.from(body.getJsonObject("recurrence")),
+        body.getJsonArray("reminders"), correlationId);
       case "set" -> series.set(userId, taskId(body), SeriesSpec.from(body.getJsonObject("recurrence")), correlationId);
       case "stop" -> series.stop(userId, taskId(body), correlationId);
       case "skip" -> series.skip(userId, taskId(body), correlationId);
