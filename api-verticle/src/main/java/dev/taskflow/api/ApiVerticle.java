@@ -19,6 +19,8 @@ import dev.taskflow.api.live.LiveBridge;
 import dev.taskflow.api.push.PushHandlers;
 import dev.taskflow.api.push.PushRepository;
 import dev.taskflow.api.http.ServiceCalls;
+import dev.taskflow.api.projects.ProjectHandlers;
+import dev.taskflow.api.projects.ProjectRepository;
 import dev.taskflow.api.tasks.RecurrenceHandlers;
 import dev.taskflow.api.reminders.ReminderHandlers;
 import dev.taskflow.api.reminders.ReminderRepository;
@@ -199,6 +201,17 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("createPushSubscription").addHandler(currentUser).addHandler(push::createSubscription);
     api.getRoute("listPushSubscriptions").addHandler(currentUser).addHandler(push::listSubscriptions);
     api.getRoute("deletePushSubscription").addHandler(currentUser).addHandler(push::deleteSubscription);
+    ProjectHandlers projects = new ProjectHandlers(new ProjectRepository(pool, new OutboxWriter("api")),
+      vertx.eventBus());
+    api.getRoute("listProjects").addHandler(currentUser).addHandler(projects::listProjects);
+    api.getRoute("createProject").addHandler(currentUser).addHandler(projects::createProject);
+    api.getRoute("getProject").addHandler(currentUser).addHandler(projects::getProject);
+    api.getRoute("updateProject").addHandler(currentUser).addHandler(projects::updateProject);
+    api.getRoute("deleteProject").addHandler(currentUser).addHandler(projects::deleteProject);
+    api.getRoute("listProjectMembers").addHandler(currentUser).addHandler(projects::listMembers);
+    api.getRoute("addProjectMember").addHandler(currentUser).addHandler(projects::addMember);
+    api.getRoute("updateProjectMember").addHandler(currentUser).addHandler(projects::updateMember);
+    api.getRoute("removeProjectMember").addHandler(currentUser).addHandler(projects::removeMember);
     api.getRoutes().forEach(route -> route.addFailureHandler(problems));
 
     Router apiRouter = api.createRouter();

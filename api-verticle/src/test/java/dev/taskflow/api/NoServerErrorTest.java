@@ -34,12 +34,15 @@ class NoServerErrorTest {
   TestApi api;
   Session session;
   String taskPath;
+  String projectPath;
 
   @BeforeAll
   void start() {
     api = new TestApi(db);
     session = api.register();
     taskPath = "/api/v1/tasks/" + api.createTask(session, "Target").getString("id");
+    projectPath = "/api/v1/projects/" + api.post("/api/v1/projects", session, new JsonObject().put("name", "Target"))
+      .bodyAsJsonObject().getString("id");
   }
 
   @AfterAll
@@ -83,7 +86,17 @@ class NoServerErrorTest {
       new Endpoint(HttpMethod.GET, "/api/v1/push/vapid-public-key"),
       new Endpoint(HttpMethod.POST, "/api/v1/push/subscriptions"),
       new Endpoint(HttpMethod.GET, "/api/v1/push/subscriptions"),
-      new Endpoint(HttpMethod.DELETE, "/api/v1/push/subscriptions/" + java.util.UUID.randomUUID()));
+      new Endpoint(HttpMethod.DELETE, "/api/v1/push/subscriptions/" + java.util.UUID.randomUUID()),
+      // projects (not the DELETE of the target project, which would end the project the other requests use)
+      new Endpoint(HttpMethod.GET, "/api/v1/projects"),
+      new Endpoint(HttpMethod.POST, "/api/v1/projects"),
+      new Endpoint(HttpMethod.GET, projectPath),
+      new Endpoint(HttpMethod.PATCH, projectPath),
+      new Endpoint(HttpMethod.DELETE, "/api/v1/projects/" + java.util.UUID.randomUUID()),
+      new Endpoint(HttpMethod.GET, projectPath + "/members"),
+      new Endpoint(HttpMethod.POST, projectPath + "/members"),
+      new Endpoint(HttpMethod.PATCH, projectPath + "/members/" + session.userId()),
+      new Endpoint(HttpMethod.DELETE, projectPath + "/members/" + java.util.UUID.randomUUID()));
   }
 
   private static List<String> hostileBodies() {
@@ -116,6 +129,10 @@ class NoServerErrorTest {
       "{\"endpoint\":\"https://push.example.com/%zz\",\"keys\":{\"p256dh\":\"=\",\"auth\":\"==\"}}",
       "{\"endpoint\":\"https://push.example.com/1\",\"keys\":\"x\"}", "{\"endpoint\":1,\"keys\":{}}",
       "{\"endpoint\":\"https://push.example.com/1\",\"keys\":{\"p256dh\":\"BA\",\"auth\":\"\\u0000\"}}"));
+    // projects and their members
+    bodies.addAll(List.of("{\"name\":\"   \"}", "{\"name\":\"\\u0000\"}", "{\"name\":\"" + "n".repeat(101) + "\"}",
+      "{\"name\":\"Renamed\",\"inbox\":true}", "{\"email\":\"nobody@example.com\",\"role\":\"boss\"}",
+      "{\"email\":\"nobody@example.com\"}", "{\"role\":\"viewer\"}", "{\"role\":null}", "{\"email\":\" \"}"));
     bodies.add("[".repeat(5000) + "]".repeat(5000));
     bodies.add("{\"a\":".repeat(3000) + "1" + "}".repeat(3000));
     return bodies;

@@ -1,6 +1,7 @@
 package dev.taskflow.api.accounts;
 
 import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.api.projects.ProjectRepository;
 import dev.taskflow.core.outbox.OutboxWriter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -63,6 +64,12 @@ public final class AccountRepository {
 
   /** First in a deletion: a sign-in opening a session meanwhile waits, so no session escapes the list ended. */
   private static final String LOCK_USER = "SELECT id FROM users WHERE id = $1 FOR UPDATE";
+
+  /**
+   * An account's deletion locks its projects before its row, in the order their writers take them (the project, then
+   * the account's row for the outbox: see ProjectSql), so that it never waits for them in a cycle.
+   */
+  private static final String LOCK_PROJECTS = "SELECT id FROM projects WHERE user_id = $1 ORDER BY id FOR UPDATE";
 
   /** Thrown by {@link #create} when the e-mail is taken. */
   public static final class EmailTaken extends RuntimeException {
@@ -136,18 +143,24 @@ public final class AccountRepository {
    *
    * @return the ids of the sessions that ended with it
    */
-  public Future<java.util.List<UUID>> delete(UUID id, OutboxWriter outbox) {
-    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_USER).execute(Tuple.of(id))
+  public Future<Deleted> delete(UUID id, OutboxWriter outbox) {
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_PROJECTS).execute(Tuple.of(id))
+      .compose(locked -> tx.preparedQuery(LOCK_USER).execute(Tuple.of(id)))
       .compose(locked -> tx.preparedQuery(SESSIONS_OF).execute(Tuple.of(id)))
       .compose(sessions -> tx.preparedQuery(DELETE_OUTBOX).execute(Tuple.of(id))
-        .compose(v -> outbox.append(tx, id, EventTypes.ACCOUNT_DELETED, id.toString(), null,
-          new JsonObject().put("userId", id.toString()).put("deletedAt", Instant.now().toString())))
-        .compose(v -> tx.preparedQuery(DELETE_USER).execute(Tuple.of(id)))
-        .map(v -> {
-          java.util.List<UUID> ids = new java.util.ArrayList<>();
-          sessions.forEach(row -> ids.add(row.getUUID("id")));
-          return ids;
-        })));
+        .compose(v -> ProjectRepository.beforeAccountDeletion(tx, outbox, id))
+        .compose(revoked -> outbox.append(tx, id, EventTypes.ACCOUNT_DELETED, id.toString(), null,
+            new JsonObject().put("userId", id.toString()).put("deletedAt", Instant.now().toString()))
+          .compose(v -> tx.preparedQuery(DELETE_USER).execute(Tuple.of(id)))
+          .map(v -> {
+            java.util.List<UUID> ids = new java.util.ArrayList<>();
+            sessions.forEach(row -> ids.add(row.getUUID("id")));
+            return new Deleted(ids, revoked);
+          }))));
+  }
+
+  /** What ended with an account: its sessions, and the projects it shared, for their other members. */
+  public record Deleted(java.util.List<UUID> sessions, java.util.List<ProjectRepository.Revoked> revoked) {
   }
 
   public Future<Optional<Account>> findById(UUID id) {

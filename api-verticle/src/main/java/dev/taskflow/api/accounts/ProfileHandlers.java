@@ -2,6 +2,7 @@ package dev.taskflow.api.accounts;
 
 import dev.taskflow.api.http.Problem;
 import dev.taskflow.api.limits.AuthLimits;
+import dev.taskflow.api.projects.ProjectHandlers;
 import dev.taskflow.api.sessions.SessionHandlers;
 import dev.taskflow.core.auth.TokenAuth;
 import dev.taskflow.core.outbox.OutboxWriter;
@@ -110,9 +111,11 @@ public final class ProfileHandlers {
       .compose(v -> current(userId))
       .compose(found -> confirm(found, body.getString("password")))
       .compose(v -> accounts.delete(userId, outbox))
-      .compose(ended -> {
+      .compose(deleted -> {
         LOG.info("Account {} deleted with all its data", userId);
-        sessions.announce(userId, ended, "account deleted");
+        sessions.announce(userId, deleted.sessions(), "account deleted");
+        deleted.revoked().forEach(revoked -> ProjectHandlers.announce(ctx.vertx().eventBus(), revoked,
+          "account deleted"));
         SessionHandlers.expireCookie(ctx); // /me is outside the cookie's path: it never comes with it
         return noContent(ctx);
       }));

@@ -1,12 +1,12 @@
 package dev.taskflow.api.tasks;
 
 /** Reading {@code If-Match}: a list of entity tags or {@code *}, compared strongly (a weak tag never matches). */
-final class ETags {
+public final class ETags {
 
   private ETags() {
   }
 
-  static boolean matches(String ifMatch, int version) {
+  public static boolean matches(String ifMatch, int version) {
     for (String candidate : ifMatch.split(",")) {
       String tag = candidate.strip();
       if (tag.equals("*")) {
