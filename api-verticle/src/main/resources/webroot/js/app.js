@@ -1,10 +1,15 @@
 // Taskflow's web UI: wires the session, the live connection, the merge by sequence, the store and the views.
+//
+// Projects: the tab follows every project the user is a member of (tasks.project.<id>). The user's own account's
+// events (its own projects, whoever changed them) come in its sequence and merge through Sync; events of projects of
+// other accounts (shared with the user) carry that account's sequence, so they are applied as they come, by task
+// version, and a reconnect reloads the list instead of catching up on them.
 import * as api from './api.js';
 import * as session from './session.js';
 import { $, $$, h, replaceChildren } from './dom.js';
 import { Live } from './live.js';
 import { REMINDER, Sync } from './sync.js';
-import { TaskStore, VIEWS, grouped, listParams } from './store.js';
+import { TaskStore, VIEWS, grouped, listParams, scopeOf } from './store.js';
 import { TaskList } from './views/list.js';
 import { Editor } from './views/editor.js';
 import { History } from './views/history.js';
@@ -17,6 +22,8 @@ import * as drafts from './drafts.js';
 import { QuickAddPreview } from './views/quick-add.js';
 import { taskBody } from './quickadd.js';
 import * as notify from './notify.js';
+import { ProjectDialog, ProjectsView, canWrite } from './views/projects.js';
+import { ShareDialog } from './views/share.js';
 
 const LIVE_TEXT = { live: 'Live', connecting: 'Connecting…', offline: 'Offline' };
 
@@ -25,8 +32,12 @@ const state = {
   store: new TaskStore(),
   sync: null,
   live: null,
-  filter: { view: 'open', tag: null, q: null },
+  // project: the selected project's id (null: all projects); inbox: the user's Inbox (where "My order" of all goes)
+  filter: { view: 'open', tag: null, q: null, project: null, inbox: null },
   loaded: false,
+  // the user's projects as GET /projects lists them; known: loaded once since sign-in
+  projects: [],
+  projectsKnown: false,
   more: false,
   timers: [],
   pending: new Set(),
@@ -43,6 +54,9 @@ let editor;
 let history;
 let account;
 let quickPreview;
+let projectsView;
+let projectDialog;
+let shareDialog;
 
 function boot() {
   wireAuth();
@@ -56,7 +70,20 @@ function boot() {
     collapse: toggleCollapsed,
     move: moveTask,
   });
-  editor = new Editor({ onSaved: task => applySnapshot(task) });
+  editor = new Editor({ onSaved: task => applySnapshot(task), projects: () => state.projects });
+  projectsView = new ProjectsView({
+    select: id => selectProject(id),
+    create: createProject,
+    rename: renameProject,
+    remove: deleteProject,
+    share: project => shareDialog.open(project),
+  });
+  projectDialog = new ProjectDialog();
+  shareDialog = new ShareDialog({
+    me: () => state.user && state.user.id,
+    changed: () => refreshProjects().catch(() => {}),
+    left: project => dropProject(project.id, name => `You left “${name}”.`),
+  });
   history = new History();
   account = new Account({ signOut: reason => endSession(reason) });
   notify.start();
@@ -161,7 +188,10 @@ function start(current) {
   state.user = current.user;
   state.store = new TaskStore();
   state.loaded = false;
-  state.filter = { view: 'open', tag: null, q: null };
+  state.filter = { view: 'open', tag: null, q: null, project: null, inbox: null };
+  state.projects = [];
+  state.projectsKnown = false;
+  projectsView.render([], null);
   $('#search').value = '';
   $('#active-tag').hidden = true;
   shownTags = null;
@@ -180,12 +210,17 @@ function start(current) {
     session: session.valid,
     onEvent,
     onState: showLiveState,
-    onOpen: () => state.sync.resume().catch(e => setListStatus(`The tasks could not be loaded: ${e.message}`, true)),
+    onOpen: onLiveOpen,
     onRefused: checkSession,
+    // on every (re)connect the projects first: only the current ones are registered on (a revoked one is not)
+    beforeFollow: () => refreshProjects(),
   });
   state.live.start();
   // the list loads once the live handlers are registered (nothing is missed in between); not later than this
   state.timers.push(setTimeout(() => {
+    if (!state.projectsKnown) {
+      refreshProjects().catch(e => setListStatus(`The projects could not be loaded: ${e.message}`, true));
+    }
     if (!state.loaded) {
       load(false).catch(() => {});
     }
@@ -262,6 +297,15 @@ async function snoozeReminder(reminderId, duration) {
   }
 }
 
+/** Registered (again): catch up on the own account's events; the shared projects of others are reloaded instead. */
+function onLiveOpen() {
+  const sync = state.sync;
+  sync.resume().catch(e => setListStatus(`The tasks could not be loaded: ${e.message}`, true));
+  if (state.loaded && state.projects.some(foreign)) {
+    load(true).catch(() => {});
+  }
+}
+
 function onEvent(event) {
   if (event.type === 'taskflow.account.deleted') {
     endSession('This account was deleted.');
@@ -271,13 +315,27 @@ function onEvent(event) {
     toasts.reminder(event, 'live', openById, snoozeReminder);
     notify.showReminder(event);
   }
+  if (event.userId && state.user && event.userId !== state.user.id) {
+    // another account's project shared with this user: not in this user's sequence
+    if (event.type !== REMINDER) {
+      applyEvent(event, 'live');
+    }
+    return;
+  }
   state.sync.receive(event);
 }
 
-/** One event, in sequence order (or, before the first, as it comes). */
+/**
+ * One event, in sequence order (or, before the first, as it comes; or, from another account, as it comes). A task
+ * snapshot replaces only an older version of it (TaskStore.upsert), and none of a project the user is not in.
+ */
 function applyEvent(event, origin) {
   const data = event.data || {};
   let changed = false;
+  if ((event.type || '').startsWith('taskflow.project.')) {
+    applyProjectEvent(event);
+    return;
+  }
   if (event.type === REMINDER) {
     toasts.reminder(event, origin, openById, snoozeReminder);
   } else if (event.type === 'taskflow.task.deleted') {
@@ -333,6 +391,7 @@ async function load(replace) {
   const filter = { ...state.filter };
   const slow = setTimeout(() => setListStatus('Loading…'), 400);
   try {
+    // without a projectId, the tasks of every project the user is a member of, shared ones included
     const { items, more } = await api.all('/tasks', listParams(filter));
     if (store !== state.store) {
       return;
@@ -349,7 +408,11 @@ async function load(replace) {
     setListStatus('');
     render();
   } catch (e) {
-    if (store === state.store) {
+    if (store === state.store && e.status === 404 && scopeOf(filter)) {
+      // the project went away (deleted, or this user removed) before its event came: the list of projects says so
+      setListStatus('');
+      refreshProjects().catch(() => {});
+    } else if (store === state.store) {
       setListStatus(`The tasks could not be loaded: ${e.message}`, true);
     }
     throw e;
@@ -359,7 +422,7 @@ async function load(replace) {
 }
 
 function sameFilter(a, b) {
-  return a.view === b.view && a.tag === b.tag && a.q === b.q;
+  return a.view === b.view && a.tag === b.tag && a.q === b.q && scopeOf(a) === scopeOf(b);
 }
 
 function setListStatus(text, retry = false) {
@@ -389,8 +452,16 @@ function render() {
   }
   const filter = state.filter;
   const tasks = grouped(state.store.matching(filter), state.collapsed);
+  const scope = scopeOf(filter);
   list.render(tasks, Date.now(), {
-    counts: state.store.subtaskCounts(), collapsed: state.collapsed, reorder: Boolean(VIEWS[filter.view].reorder),
+    counts: state.store.subtaskCounts(), collapsed: state.collapsed,
+    reorder: Boolean(VIEWS[filter.view].reorder) && canWrite(projectOf(scope)),
+    readOnly: task => !canWrite(projectOf(task.projectId)),
+    // every project in one list: each task says which it is in (the Inbox goes without saying)
+    project: scope ? () => null : task => {
+      const project = projectOf(task.projectId);
+      return project && !project.inbox ? project.name : null;
+    },
   });
   $('#view-count').textContent = tasks.length === 1 ? '1 task' : `${tasks.length} tasks`;
   const empty = state.loaded && tasks.length === 0;
@@ -416,10 +487,233 @@ function selectView(view, reload = true) {
   state.more = false;
   $$('#views .view').forEach(button => button.setAttribute('aria-pressed', String(button.dataset.view === view)));
   $('#view-title').textContent = VIEWS[view].title;
+  showScope();
   render();
   if (reload) {
     load(false).catch(() => {});
   }
+}
+
+// ---- projects ----
+
+const projectAddress = id => `tasks.project.${id}`;
+
+function projectOf(id) {
+  return (id && state.projects.find(p => p.id === id)) || null;
+}
+
+/** A project of another account, shared with this user: its events are not in this user's sequence. */
+function foreign(project) {
+  return Boolean(state.user) && project.ownerId !== state.user.id;
+}
+
+let projectsLoading = null;
+let projectsAgain = false;
+// projects dropped by an event, by when (a count): an answer to a request sent before that still lists them is stale
+let drops = 0;
+const dropped = new Map();
+
+/** GET /projects, and the tab follows the answer; a call while one runs gets one more run after it. */
+function refreshProjects() {
+  if (projectsLoading) {
+    projectsAgain = true;
+    return projectsLoading;
+  }
+  const user = state.user;
+  projectsLoading = (async () => {
+    try {
+      do {
+        projectsAgain = false;
+        const asked = drops;
+        const { items } = await api.get('/projects');
+        if (state.user !== user) {
+          return;
+        }
+        setProjects(items.filter(p => !((dropped.get(p.id) || 0) > asked)));
+      } while (projectsAgain);
+    } finally {
+      projectsLoading = null;
+    }
+  })();
+  return projectsLoading;
+}
+
+/**
+ * The user's projects are now these: the tab follows each one's address, forgets (with their tasks) those no longer
+ * listed, and loads the tasks of those new to it (a membership that began while the tab was open).
+ */
+function setProjects(items) {
+  const before = state.projectsKnown ? new Set(state.projects.map(p => p.id)) : null;
+  const ids = new Set(items.map(p => p.id));
+  const lost = state.projects.filter(p => !ids.has(p.id));
+  state.projects = items;
+  state.projectsKnown = true;
+  const inbox = items.find(p => p.inbox && !foreign(p)) || null;
+  state.filter.inbox = inbox ? inbox.id : null;
+  lost.forEach(p => state.live && state.live.unfollow(projectAddress(p.id)));
+  items.forEach(p => state.live && state.live.follow(projectAddress(p.id)));
+  state.store.setProjects(ids);
+  let reload = false;
+  if (state.filter.project && !ids.has(state.filter.project)) {
+    const gone = lost.find(p => p.id === state.filter.project);
+    toasts.info(gone ? `“${gone.name}” is no longer one of your projects.` : 'That project is no longer one of yours.');
+    state.filter.project = null;
+    reload = true;
+  }
+  lost.forEach(p => shareDialog.closeFor(p.id));
+  items.forEach(p => shareDialog.update(p));
+  projectsView.render(items, state.filter.project);
+  showScope();
+  render();
+  if (reload) {
+    // the list shows all projects now
+    load(false).catch(() => {});
+  } else if (before) {
+    const added = items.filter(p => !before.has(p.id));
+    if (added.length) {
+      loadProjectTasks(added.map(p => p.id)).catch(() => {});
+    }
+  }
+}
+
+/** The tasks of projects new to this tab, as the current view shows them, merged in. */
+async function loadProjectTasks(ids) {
+  const store = state.store;
+  const scope = scopeOf(state.filter);
+  for (const id of ids) {
+    if (scope && scope !== id) {
+      continue;
+    }
+    const { items } = await api.all('/tasks', { ...listParams(state.filter), projectId: id });
+    if (store !== state.store) {
+      return;
+    }
+    store.merge(items);
+    scheduleRender();
+  }
+}
+
+/** A project is gone for this user (deleted, or the user removed or left): it and its tasks leave the view now. */
+function dropProject(id, why) {
+  const project = projectOf(id);
+  if (!project) {
+    return;
+  }
+  dropped.set(id, ++drops);
+  const selected = state.filter.project === id;
+  if (selected) {
+    state.filter.project = null;
+  }
+  setProjects(state.projects.filter(p => p.id !== id));
+  if (why) {
+    toasts.info(why(project.name));
+  }
+  if (selected) {
+    load(false).catch(() => {});
+  }
+  refreshProjects().catch(() => {});
+}
+
+/**
+ * A project event: a deletion, or this user's removal, takes effect at once; anything else (a member added, a role
+ * changed, a new name) is what GET /projects says next, as the events carry no caller's role or member count.
+ */
+function applyProjectEvent(event) {
+  const data = event.data || {};
+  const project = data.project || {};
+  const member = data.member || null;
+  const me = state.user && state.user.id;
+  if (event.type === 'taskflow.project.deleted') {
+    dropProject(project.id, name => `“${name}” was deleted.`);
+    return;
+  }
+  if (event.type === 'taskflow.project.member.removed' && member && member.userId === me) {
+    dropProject(project.id, name => `You are no longer a member of “${name}”.`);
+    return;
+  }
+  if (event.type === 'taskflow.project.updated' && projectOf(project.id) && project.name) {
+    const known = projectOf(project.id);
+    if (!(known.version >= project.version)) {
+      setProjects(state.projects.map(p => (p.id === project.id ? { ...p, name: project.name, version: project.version } : p)));
+    }
+  }
+  refreshProjects().catch(() => {});
+}
+
+function selectProject(id, reload = true) {
+  state.filter.project = id && projectOf(id) ? id : null;
+  state.more = false;
+  projectsView.render(state.projects, state.filter.project);
+  showScope();
+  render();
+  if (reload) {
+    load(false).catch(() => {});
+  }
+}
+
+/** The heading says which project the list is of; a viewer's project gets a note instead of the quick add. */
+function showScope() {
+  const scope = scopeOf(state.filter);
+  const project = projectOf(scope);
+  $('#view-project').textContent = project ? project.name : state.filter.project ? '' : 'All projects';
+  const writable = canWrite(project);
+  $('#quick-add').hidden = !writable;
+  $('#read-only-note').hidden = writable;
+  $('#read-only-note').textContent = writable ? ''
+    : `You can view “${project.name}” but not change it: ${project.ownerName || 'its owner'} shared it with you as a viewer.`;
+  if (!writable) {
+    quickPreview.clear();
+  }
+}
+
+function createProject() {
+  projectDialog.open({
+    title: 'New project', ok: 'Create',
+    submit: async name => {
+      const project = await api.post('/projects', { name });
+      setProjects([...state.projects.filter(p => p.id !== project.id), project]);
+      selectProject(project.id);
+      refreshProjects().catch(() => {});
+    },
+  });
+}
+
+function renameProject(project) {
+  projectDialog.open({
+    title: `Rename “${project.name}”`, ok: 'Rename', name: project.name,
+    submit: async name => {
+      const renamed = await api.call('PATCH', `/projects/${project.id}`, { body: { name } }).then(r => r.body);
+      setProjects(state.projects.map(p => (p.id === project.id ? { ...p, ...renamed } : p)));
+      refreshProjects().catch(() => {});
+    },
+  });
+}
+
+/** Deletes an empty project; the API's reason (its tasks, or the Inbox) is shown when it says no. */
+async function deleteProject(project) {
+  const confirmed = await dialogs.confirm({
+    title: `Delete “${project.name}”?`,
+    text: isSharedText(project),
+    ok: 'Delete',
+  });
+  if (!confirmed) {
+    return;
+  }
+  try {
+    await api.del(`/projects/${project.id}`);
+  } catch (e) {
+    if (e.status !== 404) {
+      toasts.error(e.message);
+      return;
+    }
+  }
+  dropProject(project.id, name => `Deleted “${name}”.`);
+}
+
+function isSharedText(project) {
+  const others = project.memberCount - 1;
+  return others > 0 ? `It is shared with ${others === 1 ? '1 person' : `${others} people`}, who lose it too.`
+    : 'An empty project goes; one with tasks stays until they are moved or deleted.';
 }
 
 function setTag(tag) {
@@ -565,6 +859,10 @@ async function quickAdd(event) {
     return;
   }
   const body = taskBody(parsed, state.filter.tag);
+  const project = scopeOf(state.filter);
+  if (project) {
+    body.projectId = project;
+  }
   try {
     const task = await api.post('/tasks', body);
     quickPreview.clear();
@@ -581,7 +879,7 @@ function wireShell() {
   quickPreview = new QuickAddPreview($('#quick-title'), $('#quick-preview'));
   $('#quick-add').addEventListener('submit', quickAdd);
   $('#new-task').addEventListener('click', () => {
-    editor.openNew($('#quick-title').value.trim(), state.filter.tag);
+    editor.openNew($('#quick-title').value.trim(), state.filter.tag, scopeOf(state.filter));
     quickPreview.clear();
   });
   $$('#views .view').forEach(button => button.addEventListener('click', () => selectView(button.dataset.view)));

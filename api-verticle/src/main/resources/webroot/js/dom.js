@@ -70,6 +70,9 @@ const ICONS = {
   calendar: 'M4 6h16v14H4zM4 10h16M8 3v4M16 3v4',
   done: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM8 12l3 3 5-6',
   list: 'M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01',
+  folder: 'M3 6h6l2 2h10v11H3z',
+  users: 'M16 20v-1a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v1M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM22 20v-1a4 4 0 0 0-3-3.9M16 5.1a3 3 0 0 1 0 5.8',
+  layers: 'M12 3l9 5-9 5-9-5 9-5zM3 13l9 5 9-5',
 };
 
 export function icon(name, className = 'icon') {

@@ -21,11 +21,13 @@ export class TaskStore {
     this.deleted = new Set();
     this.touched = new Map();
     this.epoch = 0;
+    // projects: the ids of the projects this user is a member of; null until the list is known (everything shows)
+    this.projects = null;
   }
 
   /** A snapshot from an event or a response; true when it changed what this tab shows. */
   upsert(task) {
-    if (!task || this.deleted.has(task.id)) {
+    if (!task || this.deleted.has(task.id) || !this.inProjects(task)) {
       return false;
     }
     const current = this.tasks.get(task.id);
@@ -35,6 +37,28 @@ export class TaskStore {
     this.tasks.set(task.id, task);
     this.touched.set(task.id, ++this.epoch);
     return true;
+  }
+
+  /** A task of a project this user is not (or no longer) a member of is never kept, however late its answer comes. */
+  inProjects(task) {
+    return this.projects === null || !task.projectId || this.projects.has(task.projectId);
+  }
+
+  /**
+   * The user's projects are now these (ids): the tasks of any other project leave the store at once (not as deleted:
+   * they come back if the user is added again). True when that changed what this tab shows.
+   */
+  setProjects(ids) {
+    this.projects = new Set(ids);
+    let changed = false;
+    for (const [id, task] of this.tasks) {
+      if (!this.inProjects(task)) {
+        this.tasks.delete(id);
+        this.touched.set(id, ++this.epoch);
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   remove(id) {
@@ -56,13 +80,13 @@ export class TaskStore {
     const previous = this.tasks;
     this.tasks = new Map();
     for (const task of tasks) {
-      if (!this.deleted.has(task.id)) {
+      if (!this.deleted.has(task.id) && this.inProjects(task)) {
         this.tasks.set(task.id, task);
       }
     }
     for (const [id, task] of previous) {
       const fetched = this.tasks.get(id);
-      if ((this.touched.get(id) || 0) > since && (!fetched || fetched.version < task.version)) {
+      if ((this.touched.get(id) || 0) > since && (!fetched || fetched.version < task.version) && this.inProjects(task)) {
         this.tasks.set(id, task);
       }
     }
@@ -102,9 +126,20 @@ export class TaskStore {
   }
 }
 
+/**
+ * The project a filter shows (null: every project): the selected one, and for "My order", whose positions count
+ * within one project only, the Inbox when "All projects" is selected.
+ */
+export function scopeOf(filter) {
+  if (filter.view === 'manual') {
+    return filter.project || filter.inbox || null;
+  }
+  return filter.project || null;
+}
+
 /** The filter's query for GET /tasks: what the server filters by is what matcher() checks for live changes. */
 export function listParams(filter, now = Date.now()) {
-  const params = { tag: filter.tag || null, q: filter.q || null };
+  const params = { tag: filter.tag || null, q: filter.q || null, projectId: scopeOf(filter) };
   switch (filter.view) {
     case 'open':
     case 'manual':
@@ -131,6 +166,9 @@ function matcher(filter, now) {
   const before = params.dueBefore ? Date.parse(params.dueBefore) : null;
   const after = params.dueAfter ? Date.parse(params.dueAfter) : null;
   return task => {
+    if (params.projectId && task.projectId && task.projectId !== params.projectId) {
+      return false;
+    }
     if (params.status && task.status !== params.status) {
       return false;
     }

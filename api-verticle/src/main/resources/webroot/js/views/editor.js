@@ -1,4 +1,5 @@
-// Create and edit a task: fields, due date in a chosen zone, recurrence with a live preview, and reminders.
+// Create and edit a task: fields, its project, due date in a chosen zone, recurrence with a live preview, and
+// reminders. A task of a project the user may only view opens to be read: every field disabled, no Save.
 import * as api from '../api.js';
 import { $, $$, h, replaceChildren } from '../dom.js';
 import { friendly, localZone, rfc3339, toWall, wallText, wallToInstant, zones } from '../time.js';
@@ -23,9 +24,13 @@ function remindersSupported() {
 }
 
 export class Editor {
-  /** @param onSaved (task) => void: a snapshot the server answered with */
-  constructor({ onSaved }) {
+  /**
+   * @param onSaved (task) => void: a snapshot the server answered with
+   * @param projects () => the user's projects (GET /projects), Inbox first
+   */
+  constructor({ onSaved, projects = () => [] }) {
     this.onSaved = onSaved;
+    this.projects = projects;
     this.dialog = $('#editor');
     this.form = $('#editor-form');
     this.task = null;
@@ -68,10 +73,13 @@ export class Editor {
     });
   }
 
-  openNew(title = '', tag = null) {
+  /** projectId: the project the list shows (null: the Inbox, as the API does without one). */
+  openNew(title = '', tag = null, projectId = null) {
     this.opened = (this.opened || 0) + 1;
     this.task = null;
+    this.setReadOnly(null);
     this.reset();
+    this.fillProjects(null, projectId);
     $('#editor-title').textContent = 'New task';
     $('#f-save').textContent = 'Add task';
     $('#f-title').value = title;
@@ -86,8 +94,11 @@ export class Editor {
   openEdit(task) {
     this.opened = (this.opened || 0) + 1;
     this.task = task;
+    const project = this.projects().find(p => p.id === task.projectId) || null;
+    this.setReadOnly(project && project.role === 'viewer' ? project : null);
     this.reset();
-    $('#editor-title').textContent = 'Edit task';
+    this.fillProjects(task, task.projectId);
+    $('#editor-title').textContent = this.readOnly ? 'Task (view only)' : 'Edit task';
     $('#f-save').textContent = 'Save';
     $('#f-title').value = task.title;
     $('#f-description').value = task.description || '';
@@ -120,6 +131,41 @@ export class Editor {
     $('#f-preview-error').textContent = '';
     this.repeatChanged();
     this.dueChanged();
+  }
+
+  /**
+   * The projects a task can be in: those the user may change; for an existing task only its own account's (the API
+   * moves a task within one account), and a subtask stays with its parent.
+   */
+  fillProjects(task, projectId) {
+    const all = this.projects();
+    const select = $('#f-project');
+    const current = all.find(p => p.id === projectId) || null;
+    const inbox = all.find(p => p.inbox && p.role === 'owner') || all.find(p => p.inbox) || null;
+    let choices = all.filter(p => p.role !== 'viewer');
+    if (task && current) {
+      choices = choices.filter(p => p.ownerId === current.ownerId);
+    }
+    if (current && !choices.includes(current)) {
+      choices.unshift(current);
+    }
+    replaceChildren(select, choices.map(p => h('option', { value: p.id }, p.name)));
+    select.value = (current || inbox || {}).id || '';
+    $('#f-project-row').hidden = choices.length === 0;
+    const subtask = Boolean(task && task.parentId);
+    select.disabled = subtask;
+    $('#f-project-hint').textContent = subtask ? 'A subtask stays in its parent’s project.' : '';
+  }
+
+  /** project: the (viewer's) project whose task this is, or null: the form can be changed. */
+  setReadOnly(project) {
+    this.readOnly = Boolean(project);
+    $('#f-fields').disabled = this.readOnly;
+    $('#f-save').hidden = this.readOnly;
+    this.form.querySelector('.dialog-foot [data-close]').textContent = this.readOnly ? 'Close' : 'Cancel';
+    $('#editor-read-only').hidden = !this.readOnly;
+    $('#editor-read-only').textContent = project
+      ? `You can view “${project.name}” but not change it (you are a viewer).` : '';
   }
 
   setZone(zone) {
@@ -432,6 +478,7 @@ export class Editor {
     }
     const due = this.due();
     return {
+      projectId: $('#f-project').value || null,
       title: $('#f-title').value.trim(),
       description: $('#f-description').value,
       priority: $('#f-priority').value,
@@ -444,7 +491,7 @@ export class Editor {
   }
 
   async save() {
-    if (this.saving) {
+    if (this.saving || this.readOnly) {
       return;
     }
     const form = this.read();
@@ -490,6 +537,9 @@ export class Editor {
 
   async create(form) {
     const body = { title: form.title, priority: form.priority };
+    if (form.projectId) {
+      body.projectId = form.projectId;
+    }
     if (form.description.trim()) {
       body.description = form.description;
     }
@@ -524,6 +574,10 @@ export class Editor {
     }
     if (form.priority !== before.priority) {
       patch.priority = form.priority;
+    }
+    if (form.projectId && before.projectId && form.projectId !== before.projectId && !before.parentId) {
+      // moves the task, with its subtasks, to another project of the same account
+      patch.projectId = form.projectId;
     }
     if (form.tags.join('\n') !== (before.tags || []).join('\n')) {
       patch.tags = form.tags;

@@ -1,6 +1,8 @@
 // The task list: one <li> per task, kept (not rebuilt) across renders so focus and scroll stay where they are.
 // Subtasks are rows of their own, indented under their parent (which can collapse them). Where the view is in the
-// user's own order, a row moves among its siblings by drag and drop or by Alt+ArrowUp / Alt+ArrowDown.
+// user's own order, a row moves among its siblings by drag and drop or by Alt+ArrowUp / Alt+ArrowDown. A task of a
+// project the user may only view has none of the controls that change it (no check, add, delete or drag): its title
+// still opens it, to read.
 import { h, icon, replaceChildren } from '../dom.js';
 import { friendly, full, fullIn, localZone } from '../time.js';
 
@@ -66,7 +68,10 @@ export class TaskList {
     if (event.key === ' ' && event.target.matches('.task-title')) {
       event.preventDefault();
       const entry = this.rows.get(row.dataset.taskId);
-      this.actions.toggle(entry.task, row.querySelector('.check'));
+      const check = row.querySelector('.check');
+      if (check) {
+        this.actions.toggle(entry.task, check);
+      }
     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       const next = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
       if (!next) {
@@ -92,7 +97,7 @@ export class TaskList {
       return;
     }
     const li = event.target.closest('.task');
-    if (!li || event.target.closest('input[type=text], textarea')) {
+    if (!li || !li.draggable || event.target.closest('input[type=text], textarea')) {
       return;
     }
     event.preventDefault();
@@ -108,7 +113,7 @@ export class TaskList {
 
   onDragStart(event) {
     const li = event.target.closest && event.target.closest('.task');
-    if (!this.reorder || !li) {
+    if (!this.reorder || !li || !li.draggable) {
       return;
     }
     this.dragged = li;
@@ -167,11 +172,14 @@ export class TaskList {
 
   /**
    * Shows exactly `tasks`, in this order. `info`: {counts: Map parent id -> {done, total}, collapsed: Set of parent
-   * ids, reorder: whether rows can be moved (the view is in the user's order)}.
+   * ids, reorder: whether rows can be moved (the view is in the user's order), readOnly: task => whether the user may
+   * only view it, project: task => the name of its project to show beside it (or null)}.
    */
   render(tasks, now = Date.now(), info = {}) {
     const counts = info.counts || new Map();
     const collapsed = info.collapsed || new Set();
+    const readOnly = info.readOnly || (() => false);
+    const projectOf = info.project || (() => null);
     this.reorder = Boolean(info.reorder);
     const focused = document.activeElement;
     const focusedRow = focused && focused.closest ? focused.closest('#task-list .task') : null;
@@ -186,9 +194,13 @@ export class TaskList {
     for (const task of tasks) {
       let entry = this.rows.get(task.id);
       const count = counts.get(task.id);
-      const extra = { count, collapsed: collapsed.has(task.id), reorder: this.reorder };
+      const extra = {
+        count, collapsed: collapsed.has(task.id), readOnly: readOnly(task), project: projectOf(task),
+      };
+      extra.reorder = this.reorder && !extra.readOnly;
       const key = `${task.version}|${dueClass(task, now)}|${friendlyKey(task, now)}|`
-        + `${count ? `${count.done}/${count.total}` : ''}|${extra.collapsed}|${extra.reorder}`;
+        + `${count ? `${count.done}/${count.total}` : ''}|${extra.collapsed}|${extra.reorder}|${extra.readOnly}|`
+        + `${extra.project || ''}`;
       if (!entry) {
         entry = { li: h('li', { class: 'task' }), task, key: null };
         this.rows.set(task.id, entry);
@@ -254,11 +266,18 @@ function fill(li, task, now, extra = {}) {
   li.dataset.version = task.version;
   li.dataset.priority = task.priority;
   const done = task.status === 'completed';
-  const check = h('input', {
+  li.classList.toggle('read-only', Boolean(extra.readOnly));
+  const check = extra.readOnly ? h('span', { class: 'check-space', 'aria-hidden': 'true' }) : h('input', {
     type: 'checkbox', class: 'check', checked: done, dataset: { focusKey: 'check' },
     'aria-label': done ? `Completed: ${task.title}. Reopen` : `Complete ${task.title}`,
   });
   const meta = h('div', { class: 'task-meta' });
+  if (extra.project) {
+    meta.append(h('span', { class: 'meta project-label' }, icon('folder'), extra.project));
+  }
+  if (extra.readOnly) {
+    meta.append(h('span', { class: 'badge view-only' }, 'View only'));
+  }
   if (task.dueAt) {
     meta.append(h('span', { class: `meta due ${dueClass(task, now)}`, title: dueTitle(task) },
       icon('clock'), friendly(task.dueAt, now)));
@@ -296,7 +315,7 @@ function fill(li, task, now, extra = {}) {
       task.description ? h('p', { class: 'task-notes' }, task.description) : null,
       meta.childNodes.length ? meta : null),
     h('div', { class: 'task-actions' },
-      task.parentId ? null : h('button', {
+      task.parentId || extra.readOnly ? null : h('button', {
         type: 'button', class: 'icon-button', dataset: { action: 'addSubtask', focusKey: 'add-subtask' },
         'aria-label': `Add a subtask to ${task.title}`, title: 'Add a subtask',
       }, icon('plus')),
@@ -304,7 +323,7 @@ function fill(li, task, now, extra = {}) {
         type: 'button', class: 'icon-button', dataset: { action: 'history', focusKey: 'history' },
         'aria-label': `History of ${task.title}`, title: 'History',
       }, icon('history')),
-      h('button', {
+      extra.readOnly ? null : h('button', {
         type: 'button', class: 'icon-button danger', dataset: { action: 'remove', focusKey: 'remove' },
         'aria-label': `Delete ${task.title}`, title: 'Delete',
       }, icon('trash'))));
