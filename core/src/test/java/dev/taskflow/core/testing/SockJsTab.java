@@ -28,8 +28,10 @@ public final class SockJsTab implements WebSocket.Listener, AutoCloseable {
 
   private final Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final StringBuilder partial = new StringBuilder();
   private WebSocket socket;
+  private String token;
 
   private SockJsTab() {
   }
@@ -41,12 +43,39 @@ public final class SockJsTab implements WebSocket.Listener, AutoCloseable {
       + "/websocket");
     tab.socket = HTTP.newWebSocketBuilder().buildAsync(uri, tab).get(10, TimeUnit.SECONDS);
     tab.opened.get(10, TimeUnit.SECONDS);
+    tab.token = token;
     for (String address : List.of("tasks.user." + userId, "notifications.user." + userId)) {
-      JsonObject register = new JsonObject().put("type", "register").put("address", address)
-        .put("headers", new JsonObject().put("Authorization", "Bearer " + token));
-      tab.socket.sendText(new JsonArray().add(register.encode()).encode(), true).get(10, TimeUnit.SECONDS);
+      tab.register(address);
     }
     return tab;
+  }
+
+  /** Registers on one more address (a project's, {@code tasks.project.<id>}) with the tab's token. */
+  public void register(String address) throws Exception {
+    JsonObject register = new JsonObject().put("type", "register").put("address", address)
+      .put("headers", new JsonObject().put("Authorization", "Bearer " + token));
+    socket.sendText(new JsonArray().add(register.encode()).encode(), true).get(10, TimeUnit.SECONDS);
+  }
+
+  /** The {@code err} frames received (refused registers, a revocation), in order. */
+  public List<JsonObject> errors() {
+    return received.stream().filter(frame -> "err".equals(frame.getString("type"))).toList();
+  }
+
+  /** Whether the server closed the session (a SockJS close frame or the WebSocket's end). */
+  public boolean closed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    closed.complete(null);
+    return null;
+  }
+
+  @Override
+  public void onError(WebSocket webSocket, Throwable error) {
+    closed.complete(null);
   }
 
   @Override
@@ -67,6 +96,8 @@ public final class SockJsTab implements WebSocket.Listener, AutoCloseable {
       partial.setLength(0);
       if (text.equals("o")) {
         opened.complete(null);
+      } else if (text.startsWith("c")) {
+        closed.complete(null);
       } else if (text.startsWith("a")) {
         new JsonArray(text.substring(1)).forEach(message -> received.add(new JsonObject((String) message)));
       }
@@ -102,6 +133,8 @@ public final class SockJsTab implements WebSocket.Listener, AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+    if (!closed.isDone() && !socket.isOutputClosed()) {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+    }
   }
 }
