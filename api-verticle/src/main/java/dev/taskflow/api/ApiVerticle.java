@@ -9,6 +9,7 @@ import dev.taskflow.api.sessions.SessionHandlers;
 import dev.taskflow.api.sessions.SessionRepository;
 import dev.taskflow.api.sessions.SessionSettings;
 import dev.taskflow.api.history.HistoryHandlers;
+import dev.taskflow.api.history.HistoryRepository;
 import dev.taskflow.api.http.DatabaseOutage;
 import dev.taskflow.api.http.HeaderTimeout;
 import dev.taskflow.api.http.Problems;
@@ -175,7 +176,7 @@ public final class ApiVerticle extends VerticleBase {
     api.getRoute("stopRecurrence").addHandler(currentUser).addHandler(recurrence::stopRecurrence);
     api.getRoute("skipOccurrence").addHandler(currentUser).addHandler(recurrence::skipOccurrence);
     api.getRoute("previewRecurrence").addHandler(currentUser).addHandler(recurrence::preview);
-    HistoryHandlers history = new HistoryHandlers(calls);
+    HistoryHandlers history = new HistoryHandlers(calls, new HistoryRepository(pool));
     api.getRoute("listEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listEvents);
     api.getRoute("listTaskEvents").setDoValidation(false).addHandler(currentUser).addHandler(history::listTaskEvents);
     ReminderHandlers reminders = new ReminderHandlers(taskRepository, new ReminderRepository(pool));

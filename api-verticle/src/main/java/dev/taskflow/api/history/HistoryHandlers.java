@@ -19,17 +19,21 @@ import static dev.taskflow.api.http.Responses.json;
 import static dev.taskflow.api.http.Responses.respond;
 
 /**
- * {@code GET /events} and {@code GET /tasks/{id}/events}: asks the audit verticle on {@code audit.history}, always for
- * the token's user. The parameters are checked here (see the contract for why not by the generic validator).
+ * {@code GET /events} and {@code GET /tasks/{id}/events}: asks the audit verticle on {@code audit.history}. The whole
+ * history is the token's user's own account's; a task's is its account's, read by any member of the task's project
+ * ({@link HistoryRepository}: the audit log keeps events per account, and a shared project's are its account's). The
+ * parameters are checked here (see the contract for why not by the generic validator).
  */
 public final class HistoryHandlers {
 
   public static final int DEFAULT_PAGE = 50;
   public static final int MAX_PAGE = 200;
   private final ServiceCalls calls;
+  private final HistoryRepository tasks;
 
-  public HistoryHandlers(ServiceCalls calls) {
+  public HistoryHandlers(ServiceCalls calls, HistoryRepository tasks) {
     this.calls = calls;
+    this.tasks = tasks;
   }
 
   public void listEvents(RoutingContext ctx) {
@@ -44,31 +48,38 @@ public final class HistoryHandlers {
       .put("from", instant("from", params.get("from")))
       .put("to", instant("to", params.get("to")))
       .put("afterSequence", after(params));
-    respond(ctx, ask(ctx, query, params).compose(page -> json(ctx, 200, page)));
+    respond(ctx, ask(CurrentUser.id(ctx), query, limit(params)).compose(page -> json(ctx, 200, page)));
   }
 
   public void listTaskEvents(RoutingContext ctx) {
     UUID taskId = TaskInput.uuid("id", ctx.pathParam("id"));
     MultiMap params = ctx.queryParams();
     long after = after(params);
+    int limit = limit(params);
     JsonObject query = new JsonObject().put("aggregateId", taskId.toString()).put("afterSequence", after);
-    respond(ctx, ask(ctx, query, params).compose(page -> {
-      if (after == 0 && page.getJsonArray("items").isEmpty()) {
-        throw Problem.notFound("No task " + taskId + ".");
-      }
-      return json(ctx, 200, page);
-    }));
+    respond(ctx, tasks.historyOwner(taskId, CurrentUser.id(ctx))
+      .compose(owner -> ask(owner, query, limit))
+      .compose(page -> {
+        if (after == 0 && page.getJsonArray("items").isEmpty()) {
+          throw Problem.notFound("No task " + taskId + ".");
+        }
+        return json(ctx, 200, page);
+      }));
   }
 
-  private Future<JsonObject> ask(RoutingContext ctx, JsonObject query, MultiMap params) {
-    query.put("userId", CurrentUser.id(ctx).toString())
-      .put("limit", TaskInput.integer("limit", params.get("limit"), 1, MAX_PAGE, DEFAULT_PAGE));
+  /** The page of {@code userId}'s history that the query asks for. */
+  private Future<JsonObject> ask(UUID userId, JsonObject query, int limit) {
+    query.put("userId", userId.toString()).put("limit", limit);
     return calls.ask(Addresses.AUDIT_HISTORY, query, "The history service (audit verticle)")
       .map(body -> {
         Long next = body.getLong("nextAfterSequence");
         return new JsonObject().put("items", body.getJsonArray("items"))
           .put("nextCursor", next == null ? null : encode(next));
       });
+  }
+
+  private static int limit(MultiMap params) {
+    return TaskInput.integer("limit", params.get("limit"), 1, MAX_PAGE, DEFAULT_PAGE);
   }
 
   /** {@code cursor} when given (it is where the previous page ended), else {@code afterSequence}, else 0. */

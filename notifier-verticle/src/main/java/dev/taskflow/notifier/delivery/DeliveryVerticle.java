@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The notifier's consumers (group {@code notifier}, exactly once in effect through {@code processed_events}):
  * <ul>
- *   <li>{@code reminders}: queues each fired reminder for the user's webhooks and push subscriptions, then, once committed, publishes it on
- *   {@code notifications.user.<userId>} for the user's browsers and logs it;</li>
+ *   <li>{@code reminders}: queues each fired reminder for its setter's webhooks and push subscriptions, then, once
+ *   committed, publishes it on {@code notifications.user.<userId>} for the user's browsers and logs it;</li>
  *   <li>{@code task-events}: gives a recurring task's new instance the relative reminders of the one before, and
- *   queues the events the user's webhooks asked for.</li>
+ *   queues the events that webhooks asked for, a project's for every member's ({@link WebhookQueue}).</li>
  * </ul>
  */
 public final class DeliveryVerticle extends VerticleBase {
