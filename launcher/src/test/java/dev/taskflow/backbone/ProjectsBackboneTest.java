@@ -140,10 +140,13 @@ class ProjectsBackboneTest {
   void membershipDecides() throws Exception {
     User ada = register("ada");
     User bob = register("bob");
+    User cy = register("cy");
     User dan = register("dan");
     String trip = ok(send(ada, HttpMethod.POST, "/projects", new JsonObject().put("name", "Trip"))).getString("id");
     ok(send(ada, HttpMethod.POST, "/projects/" + trip + "/members",
       new JsonObject().put("email", bob.email()).put("role", "editor")));
+    ok(send(ada, HttpMethod.POST, "/projects/" + trip + "/members",
+      new JsonObject().put("email", cy.email()).put("role", "viewer")));
     String address = "tasks.project." + trip;
 
     try (SockJsTab bobs = SockJsTab.open("127.0.0.1", port, bob.token(), bob.id());
@@ -160,7 +163,17 @@ class ProjectsBackboneTest {
       waitUntil("the three tasks at ada's webhook", () -> delivered("ada", "taskflow.task.created").size() == 3);
       waitUntil("the two shared ones at bob's", () -> delivered("bob", "taskflow.task.created").size() == 2);
       assertThat(delivered("bob", "taskflow.task.created")).containsExactlyInAnyOrder(shared, byBob);
-      waitUntil("the shared task's history for bob", () -> history(bob, shared).contains("taskflow.task.created"));
+      waitUntil("the two shared ones at cy's", () -> delivered("cy", "taskflow.task.created").size() == 2);
+      // the history of a shared task is its account's, with every member's changes, for every member
+      ok(send(bob, HttpMethod.PATCH, "/tasks/" + shared, new JsonObject().put("title", "Book the night ferry")));
+      List<String> sharedHistory = List.of("taskflow.task.created", "taskflow.task.updated");
+      waitUntil("the shared task's history for bob", () -> history(bob, shared).equals(sharedHistory));
+      assertThat(history(cy, shared)).isEqualTo(sharedHistory);
+      assertThat(history(ada, shared)).isEqualTo(sharedHistory);
+      String gone = task(ada, "Cancelled", trip);
+      ok(send(ada, HttpMethod.DELETE, "/tasks/" + gone, null));
+      waitUntil("the deleted task's history for ada", () -> history(ada, gone).contains("taskflow.task.deleted"));
+      assertThat(history(bob, gone)).as("a deleted task's history is its account's alone").containsExactly("HTTP 404");
 
       // nothing of ada's own task reached bob, and nothing of any reached dan
       assertThat(bobs.on(address, adasOwn)).isEmpty();
