@@ -232,7 +232,7 @@ public final class ApiVerticle extends VerticleBase {
     root.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(settings.liveMessageLimit()))
       .failureHandler(ApiVerticle::closeAfterTooLarge);
     root.route("/eventbus/*")
-      .subRouter(new LiveBridge(tokens, currentUser, settings.liveSocketsPerUser()).router(vertx));
+      .subRouter(new LiveBridge(tokens, currentUser, pool, settings.liveSocketsPerUser()).router(vertx));
     root.get("/docs/api").handler(ctx -> ctx.redirect("/docs/api.html"));
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
       .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));

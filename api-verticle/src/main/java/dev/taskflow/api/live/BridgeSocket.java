@@ -1,8 +1,10 @@
 package dev.taskflow.api.live;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.net.SocketAddress;
@@ -21,16 +23,33 @@ import org.slf4j.LoggerFactory;
  * violation) is one warning naming the client, and the socket is closed. Either way the socket's end handler still
  * runs (the transport shuts the session down before it reports the exception), so the bridge unregisters the
  * socket's consumers as on any close.
+ *
+ * <p>It also remembers the transport's context (the one the socket was handed over on), for
+ * {@link #writeThenClose}: a SockJS write from any other context (an event-bus consumer's, such as a revocation's) is
+ * only queued for the transport's context, and a close before that runs drops it, so the frame that says why a socket
+ * is closed would never reach the client.
  */
 final class BridgeSocket implements SockJSSocket {
 
   private static final Logger LOG = LoggerFactory.getLogger(BridgeSocket.class);
 
   private final SockJSSocket socket;
+  private final Context transport;
 
   BridgeSocket(SockJSSocket socket) {
     this.socket = socket;
+    this.transport = Vertx.currentContext();
     socket.exceptionHandler(this::onException);
+  }
+
+  /** Writes {@code last}, then closes the socket, on the transport's context so that the frame is sent first. */
+  void writeThenClose(Buffer last) {
+    if (transport == null || Vertx.currentContext() == transport) {
+      socket.write(last);
+      socket.close();
+    } else {
+      transport.runOnContext(v -> writeThenClose(last));
+    }
   }
 
   private void onException(Throwable e) {

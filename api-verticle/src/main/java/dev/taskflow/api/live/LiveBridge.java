@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -16,25 +17,42 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * The SockJS event-bus bridge at {@code /eventbus/*}, through which browsers follow their own user's changes live.
+ * The SockJS event-bus bridge at {@code /eventbus/*}, through which browsers follow their own user's changes, and
+ * those of the projects shared with them, live.
  *
- * <p>Outbound only, and only on {@code tasks.user.<id>} and {@code notifications.user.<id>}; nothing inbound (no send,
- * no publish). A {@code register} frame must carry {@code Authorization: Bearer <jwt>} in its headers, and the address
- * must be the token's own user's; anything else is refused ({@code access_denied} or {@code rejected}; a register
- * whose {@code headers} is not an object gets {@code invalid_headers} first). Deliveries stop when the token that
- * opened them expires: the socket is closed and the client reconnects with a fresh one. When a session is revoked
- * (logout, log out everywhere, a password change, account deletion; published on {@code sessions.revoked}), every
- * socket registered with one of its tokens is closed at once, on every API instance, and a register with its tokens
- * is refused from then on ({@link CurrentUser} checks the session; a register whose check passed just before the
- * revocation is refused too, as the bridge remembers revoked sessions for two minutes).
+ * <p>Outbound only, and only on {@code tasks.user.<id>}, {@code notifications.user.<id>} and
+ * {@code tasks.project.<id>} (see {@link FanOut} for what goes where); nothing inbound (no send, no publish). A
+ * {@code register} frame must carry {@code Authorization: Bearer <jwt>} in its headers, and the address must be the
+ * token's own user's, or a project's that the user is a member of (any role; asked of {@code project_members} at each
+ * register, as membership changes while tokens live); anything else is refused ({@code access_denied} or
+ * {@code rejected}; a register whose {@code headers} is not an object gets {@code invalid_headers} first).
+ * Deliveries stop when the token that opened them expires: the socket is closed and the client reconnects with a
+ * fresh one. When a session is revoked (logout, log out everywhere, a password change, account deletion; published
+ * on {@code sessions.revoked}), every socket registered with one of its tokens is closed at once, on every API
+ * instance, and a register with its tokens is refused from then on ({@link CurrentUser} checks the session; a
+ * register whose check passed just before the revocation is refused too, as the bridge remembers revoked sessions
+ * for two minutes).
+ *
+ * <p>A user who loses access to a project (removed from it, or the project deleted; the projects API publishes
+ * {@code {projectId, userIds}} on {@code projects.access.revoked} after its commit, heard on every API instance) has
+ * every socket that registered on that project's address closed at once, after an {@code err} frame
+ * {@code project_access_revoked}: the client reconnects and registers its current projects only. The bridge
+ * remembers revoked (user, project) pairs for two minutes, and refuses a register whose membership check read the row
+ * before its deletion committed (a membership no newer than the revocation), so a re-added member is not kept out.
  *
  * <p>Limits: one user has at most {@code live.sockets.per.user} bridged sockets on this process (counted over every
  * API verticle instance, in a local shared map) — the register that would open one more is refused with
@@ -47,7 +65,14 @@ import java.util.UUID;
 public final class LiveBridge {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
-  private static final String USER_ADDRESS = "\\.user\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String USER_ADDRESS = "\\.user\\." + UUID_PATTERN;
+  private static final String PROJECT_ADDRESS = "tasks\\.project\\." + UUID_PATTERN;
+  private static final String PROJECT_ACCESS_REVOKED = "project_access_revoked";
+  private static final String ACCESS_REVOKED_MESSAGE = "you are no longer a member of this project";
+  /** When the user joined the project, if they are a member. */
+  private static final String MEMBERSHIP = """
+    SELECT added_at FROM project_members WHERE project_id = $1 AND user_id = $2""";
   /** Per user id, that user's bridged sockets on this process; shared by the API verticle instances. */
   static final String SOCKETS_MAP = "taskflow.live.sockets";
 
@@ -58,31 +83,54 @@ public final class LiveBridge {
     final java.util.Set<UUID> sessions = new java.util.HashSet<>();
     /** Epoch seconds; 0 until a register was accepted. */
     long expiresAt;
+    /** The projects whose address a register of this socket was accepted on. */
+    final Set<UUID> projects = new HashSet<>();
+  }
+
+  /** A user's access to one project, as remembered after its revocation. */
+  private record ProjectAccess(UUID user, UUID project) {
+  }
+
+  /**
+   * What a register may listen to: its own addresses ({@code project} null), a project's ({@code memberSince} when the
+   * user joined it, epoch ms), or nothing ({@code allowed} false).
+   */
+  private record Listening(boolean allowed, UUID project, long memberSince) {
+
+    static final Listening OWN = new Listening(true, null, 0);
+    static final Listening DENIED = new Listening(false, null, 0);
   }
 
   private final TokenAuth tokens;
   private final CurrentUser users;
+  private final Pool pool;
   private final int socketsPerUser;
   private LocalMap<String, Integer> socketsOfUser;
   /** How long a revoked session is remembered here, so a register whose check raced its revocation is refused. */
   static final long REVOKED_MEMORY_MS = 120_000;
   /** Sessions revoked lately (to when they are remembered, epoch ms); touched only on this verticle's event loop. */
   private final Map<UUID, Long> recentlyRevoked = new HashMap<>();
+  /** Project access revoked lately (to when the revocation was heard, epoch ms); on this verticle's event loop. */
+  private final Map<ProjectAccess, Long> recentlyRevokedAccess = new HashMap<>();
   /** The open sockets of this bridge; touched only on this verticle's event loop. */
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
 
-  public LiveBridge(TokenAuth tokens, CurrentUser users, int socketsPerUser) {
+  public LiveBridge(TokenAuth tokens, CurrentUser users, Pool pool, int socketsPerUser) {
     this.tokens = tokens;
     this.users = users;
+    this.pool = pool;
     this.socketsPerUser = socketsPerUser;
   }
 
   public Router router(Vertx vertx) {
     socketsOfUser = vertx.sharedData().getLocalMap(SOCKETS_MAP);
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_REVOKED, message -> closeRevoked(message.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.PROJECTS_ACCESS_REVOKED,
+      message -> closeRevokedAccess(message.body()));
     SockJSBridgeOptions options = new SockJSBridgeOptions()
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("tasks" + USER_ADDRESS))
-      .addOutboundPermitted(new PermittedOptions().setAddressRegex("notifications" + USER_ADDRESS));
+      .addOutboundPermitted(new PermittedOptions().setAddressRegex("notifications" + USER_ADDRESS))
+      .addOutboundPermitted(new PermittedOptions().setAddressRegex(PROJECT_ADDRESS));
     EventBusBridgeImpl bridge = new EventBusBridgeImpl(vertx, null, options, this::onEvent);
     return SockJSHandler.create(vertx, new SockJSHandlerOptions())
       .socketHandler(socket -> bridge.handle(new BridgeSocket(socket)));
@@ -126,38 +174,57 @@ public final class LiveBridge {
       return;
     }
     tokens.authenticate(new TokenCredentials(bearer.substring(7).trim()))
-      .compose(user -> users.userId(user).map(id -> {
-        if (!mayListen(id, wanted)) {
-          LOG.warn("Bridge: user {} may not listen on {}", id, wanted);
-          return false;
-        }
-        SocketState state = sockets.get(event.socket());
-        if (state == null) {
-          return false; // closed while the token was checked
-        }
-        UUID session = CurrentUser.sessionOf(user);
-        if (session != null && revokedLately(session)) {
-          // its check passed before the revocation, which came here while the token was checked
-          LOG.info("Bridge: register of user {} refused, its session {} was just revoked", id, session);
-          explain(event.socket(), "session_revoked", "this session was signed out");
-          return false;
-        }
-        if (!admit(state, id)) {
-          explain(event.socket(), "too_many_sockets", "this user has " + socketsPerUser + " live connections to this "
-            + "server already; close one (another tab) first");
-          return false;
-        }
-        state.expiresAt = Math.max(state.expiresAt, TokenAuth.expiresAt(user));
-        if (session != null) {
-          state.sessions.add(session);
-        }
-        return true;
-      }))
+      .compose(user -> users.userId(user)
+        .compose(id -> mayListen(id, wanted).map(listening -> accept(event, user, id, wanted, listening))))
       .recover(e -> {
         LOG.debug("Bridge: register on {} refused: {}", wanted, e.toString());
         return Future.succeededFuture(false);
       })
       .onSuccess(event::complete);
+  }
+
+  /** Whether the register of the token's {@code user} (its id {@code id}) is accepted, all checks but the token's. */
+  private boolean accept(BridgeEvent event, User user, UUID id, String wanted, Listening listening) {
+    if (!listening.allowed()) {
+      if (listening.project() == null) {
+        LOG.warn("Bridge: user {} may not listen on {}", id, wanted);
+      } else {
+        // a tab that missed the removal (it was offline) asks again: ordinary, not an attack
+        LOG.info("Bridge: user {} is not a member of project {}; register refused", id, listening.project());
+      }
+      return false;
+    }
+    SocketState state = sockets.get(event.socket());
+    if (state == null) {
+      return false; // closed while the token was checked
+    }
+    UUID session = CurrentUser.sessionOf(user);
+    if (session != null && revokedLately(session)) {
+      // its check passed before the revocation, which came here while the token was checked
+      LOG.info("Bridge: register of user {} refused, its session {} was just revoked", id, session);
+      explain(event.socket(), "session_revoked", "this session was signed out");
+      return false;
+    }
+    if (listening.project() != null && accessRevokedSince(id, listening)) {
+      // its membership check read the row before the removal committed, and the revocation came here meanwhile
+      LOG.info("Bridge: register of user {} on project {} refused, their access was just revoked", id,
+        listening.project());
+      explain(event.socket(), PROJECT_ACCESS_REVOKED, ACCESS_REVOKED_MESSAGE);
+      return false;
+    }
+    if (!admit(state, id)) {
+      explain(event.socket(), "too_many_sockets", "this user has " + socketsPerUser + " live connections to this "
+        + "server already; close one (another tab) first");
+      return false;
+    }
+    state.expiresAt = Math.max(state.expiresAt, TokenAuth.expiresAt(user));
+    if (session != null) {
+      state.sessions.add(session);
+    }
+    if (listening.project() != null) {
+      state.projects.add(listening.project());
+    }
+    return true;
   }
 
   /** Counts the socket for its user on its first accepted register, unless the user has the most sockets allowed. */
@@ -196,7 +263,21 @@ public final class LiveBridge {
   }
 
   private static void explain(SockJSSocket socket, String code, String message) {
-    socket.write(new JsonObject().put("type", "err").put("body", code).put("message", message).toBuffer());
+    socket.write(errFrame(code, message));
+  }
+
+  /** The {@code err} frame that says why, then the close, in that order (see {@link BridgeSocket#writeThenClose}). */
+  private static void explainAndClose(SockJSSocket socket, String code, String message) {
+    if (socket instanceof BridgeSocket bridged) {
+      bridged.writeThenClose(errFrame(code, message));
+    } else {
+      explain(socket, code, message);
+      socket.close();
+    }
+  }
+
+  private static io.vertx.core.buffer.Buffer errFrame(String code, String message) {
+    return new JsonObject().put("type", "err").put("body", code).put("message", message).toBuffer();
   }
 
   private void deliver(BridgeEvent event) {
@@ -228,12 +309,74 @@ public final class LiveBridge {
       .toList()
       .forEach(socket -> {
         LOG.info("Bridge: socket of user {} closed, its session was revoked", revoked.getString("userId"));
-        explain(socket, "session_revoked", "this session was signed out");
-        socket.close();
+        explainAndClose(socket, "session_revoked", "this session was signed out");
       });
   }
 
-  private static boolean mayListen(UUID userId, String address) {
-    return address.equals(Addresses.tasksOf(userId)) || address.equals(Addresses.notificationsOf(userId));
+  /**
+   * Whether the user's access to the project was revoked lately, after they joined it: a membership no newer than a
+   * revocation heard here is the row as it was before the removal committed. (A member re-added since has a newer
+   * {@code added_at}; the database's clock and this one's are assumed to agree within the time a removal takes.)
+   */
+  private boolean accessRevokedSince(UUID userId, Listening listening) {
+    Long heard = recentlyRevokedAccess.get(new ProjectAccess(userId, listening.project()));
+    long now = System.currentTimeMillis();
+    return heard != null && heard + REVOKED_MEMORY_MS > now && listening.memberSince() <= heard;
+  }
+
+  /**
+   * Closes this bridge's sockets of the users who lost access to the project that registered on its address (after an
+   * {@code err} frame saying so), and remembers the pairs a while (see accept).
+   */
+  private void closeRevokedAccess(JsonObject revoked) {
+    UUID project;
+    Set<UUID> users = new HashSet<>();
+    try {
+      project = UUID.fromString(revoked.getString("projectId"));
+      revoked.getJsonArray("userIds", new io.vertx.core.json.JsonArray())
+        .forEach(id -> users.add(UUID.fromString((String) id)));
+    } catch (RuntimeException e) {
+      LOG.warn("Bridge: {} message ignored, not {{projectId, userIds}}: {}", Addresses.PROJECTS_ACCESS_REVOKED,
+        revoked);
+      return;
+    }
+    long now = System.currentTimeMillis();
+    recentlyRevokedAccess.values().removeIf(heard -> heard + REVOKED_MEMORY_MS <= now);
+    users.forEach(user -> recentlyRevokedAccess.put(new ProjectAccess(user, project), now));
+    sockets.entrySet().stream()
+      .filter(entry -> users.contains(entry.getValue().user) && entry.getValue().projects.contains(project))
+      .map(entry -> Map.entry(entry.getKey(), entry.getValue().user))
+      .toList()
+      .forEach(ended -> {
+        LOG.info("Bridge: socket of user {} closed, their access to project {} was revoked", ended.getValue(),
+          project);
+        explainAndClose(ended.getKey(), PROJECT_ACCESS_REVOKED, ACCESS_REVOKED_MESSAGE);
+      });
+  }
+
+  /** The user's own addresses without a look-up; a project's address iff they are a member (one indexed read). */
+  private Future<Listening> mayListen(UUID userId, String address) {
+    if (address.equals(Addresses.tasksOf(userId)) || address.equals(Addresses.notificationsOf(userId))) {
+      return Future.succeededFuture(Listening.OWN);
+    }
+    UUID project = projectOf(address);
+    if (project == null) {
+      return Future.succeededFuture(Listening.DENIED);
+    }
+    return pool.preparedQuery(MEMBERSHIP).execute(Tuple.of(project, userId)).map(rows -> {
+      RowIterator<Row> found = rows.iterator();
+      return found.hasNext()
+        ? new Listening(true, project, found.next().getOffsetDateTime("added_at").toInstant().toEpochMilli())
+        : new Listening(false, project, 0);
+    });
+  }
+
+  /** The project of a {@code tasks.project.<id>} address, or null for any other address. */
+  private static UUID projectOf(String address) {
+    if (!address.matches(PROJECT_ADDRESS)) {
+      return null;
+    }
+    UUID project = UUID.fromString(address.substring(address.lastIndexOf('.') + 1));
+    return address.equals(Addresses.tasksOfProject(project)) ? project : null;
   }
 }

@@ -137,6 +137,33 @@ class LiveBridgeTest {
       return frame;
     }
 
+    /** Waits (up to 10 s) for a frame that matches, left in {@link #frames}; fails saying what came instead. */
+    JsonObject awaitFrame(java.util.function.Predicate<JsonObject> wanted, String what) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        java.util.Optional<JsonObject> found = frames.stream().filter(wanted).findFirst();
+        if (found.isPresent()) {
+          return found.get();
+        }
+        Thread.sleep(20);
+      }
+      throw new AssertionError(what + " within 10 s; frames so far: " + frames);
+    }
+
+    /** Waits for the event about {@code subject} on {@code address}; returns the event. */
+    JsonObject awaitEvent(String address, String type, String subject) throws InterruptedException {
+      return awaitFrame(frame -> "rec".equals(frame.getString("type")) && address.equals(frame.getString("address"))
+        && type.equals(frame.getJsonObject("body").getString("type"))
+        && subject.equals(frame.getJsonObject("body").getString("subject")),
+        type + " of " + subject + " on " + address).getJsonObject("body");
+    }
+
+    /** The events received (on any address) about {@code subject}. */
+    List<JsonObject> eventsAbout(String subject) {
+      return frames.stream().filter(frame -> "rec".equals(frame.getString("type"))
+        && subject.equals(frame.getJsonObject("body").getString("subject"))).toList();
+    }
+
     /** Frames of type {@code rec} on {@code address} within a short wait. */
     List<JsonObject> receivedOn(String address) throws InterruptedException {
       Thread.sleep(300);
@@ -281,6 +308,8 @@ class LiveBridgeTest {
       assertThat(api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/auth/logout", laptop, null).statusCode())
         .isEqualTo(204);
       assertThat(revoked.closed.get(10, TimeUnit.SECONDS)).as("the revoked session's socket is closed").isNotNull();
+      assertThat(revoked.frames).as("why, before the close").anyMatch(frame -> "err".equals(frame.getString("type"))
+        && "session_revoked".equals(frame.getString("body")));
       api.vertx.eventBus().publish(tasks, new JsonObject().put("sequence", 3));
       assertThat(kept.receivedOn(tasks)).hasSize(1);
     }
@@ -310,7 +339,8 @@ class LiveBridgeTest {
 
   private String loginToken(Session user) {
     return api.send(io.vertx.core.http.HttpMethod.POST, "/api/v1/auth/login", null, new JsonObject()
-      .put("email", user.email()).put("password", "correct horse battery staple")).bodyAsJsonObject().getString("token");
+      .put("email", user.email()).put("password", "correct horse battery staple")).bodyAsJsonObject()
+      .getString("token");
   }
 
   /** A SockJS frame (a JSON array of one string) whose string is {@code size} characters. */
@@ -510,5 +540,235 @@ class LiveBridgeTest {
     assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(413);
     assertThat(sent.getHeader("Connection")).as("the Connection header of the 413").isEqualToIgnoringCase("close");
     assertThat(api.get("/api/v1/me", bob).statusCode()).isEqualTo(200);
+  }
+
+  // -- projects: tasks.project.<id>, followed by the project's members
+
+  /** A project of {@code owner}'s account, made with SQL (the projects API has its own tests), owner a member. */
+  UUID project(Session owner, String name) {
+    UUID id = UUID.randomUUID();
+    api.query("INSERT INTO projects (id, user_id, name) VALUES ($1, $2, $3)", id, owner.userId(), name);
+    member(id, owner, "owner");
+    return id;
+  }
+
+  void member(UUID project, Session user, String role) {
+    api.query("INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)", project, user.userId(),
+      role);
+  }
+
+  /** Removes the member's row, then publishes what the projects API publishes after such a commit. */
+  void revokeAccess(UUID project, Session user) {
+    api.query("DELETE FROM project_members WHERE project_id = $1 AND user_id = $2", project, user.userId());
+    publishRevoked(project, user);
+  }
+
+  void publishRevoked(UUID project, Session user) {
+    api.vertx.eventBus().publish(Addresses.PROJECTS_ACCESS_REVOKED, new JsonObject()
+      .put("projectId", project.toString()).put("userIds", new JsonArray().add(user.userId().toString())));
+  }
+
+  JsonObject taskIn(Session session, UUID project, String title) {
+    return api.createTask(session, new JsonObject().put("title", title).put("projectId", project.toString()));
+  }
+
+  /** An event written as the services write theirs: into the outbox under {@code account}, relayed from there. */
+  dev.taskflow.core.event.TaskflowEvent append(Session account, String type, String subject, JsonObject data) {
+    return await(api.sql.withTransaction(tx -> new dev.taskflow.core.outbox.OutboxWriter("test")
+      .append(tx, account.userId(), type, subject, null, data)));
+  }
+
+  /** A register's refusal, with or without an explanation first; the frames before it are skipped. */
+  static void assertRegisterRefused(SockJsClient client) throws InterruptedException {
+    JsonObject refusal = client.awaitFrame(frame -> "err".equals(frame.getString("type"))
+      && List.of("access_denied", "rejected").contains(frame.getString("body")), "the refusal");
+    assertRefused(refusal);
+  }
+
+  @Test
+  @DisplayName("a project's member follows tasks.project.<id>: the account's task changes there reach them, and "
+    + "their own")
+  void memberFollowsProject() throws Exception {
+    UUID trip = project(ada, "Trip");
+    member(trip, bob, "editor");
+    String tripAddress = Addresses.tasksOfProject(trip);
+    try (SockJsClient bobs = new SockJsClient(); SockJsClient adas = new SockJsClient()) {
+      bobs.register(tripAddress, bob.token());
+      bobs.register(Addresses.tasksOf(bob.userId()), bob.token());
+      adas.register(Addresses.tasksOf(ada.userId()), ada.token());
+      Thread.sleep(300);
+      JsonObject inbox = api.createTask(ada, "Ada's own");
+      JsonObject byAda = taskIn(ada, trip, "Book the ferry");
+      JsonObject byBob = taskIn(bob, trip, "Pack");
+      JsonObject created = bobs.awaitEvent(tripAddress, "taskflow.task.created", byAda.getString("id"));
+      assertThat(created.getString("userid")).as("written under the account").isEqualTo(ada.userId().toString());
+      assertThat(created.getJsonObject("data").getJsonObject("task").getString("projectId"))
+        .isEqualTo(trip.toString());
+      JsonObject own = bobs.awaitEvent(tripAddress, "taskflow.task.created", byBob.getString("id"));
+      assertThat(own.getJsonObject("data").getString("actorId")).isEqualTo(bob.userId().toString());
+      // the account still gets every event on its user address, the shared project's included
+      adas.awaitEvent(Addresses.tasksOf(ada.userId()), "taskflow.task.created", byBob.getString("id"));
+      adas.awaitEvent(Addresses.tasksOf(ada.userId()), "taskflow.task.created", inbox.getString("id"));
+      // ada's Inbox task came before both, in her one ordered stream: had it reached bob, it would be here by now
+      assertThat(bobs.eventsAbout(inbox.getString("id"))).as("ada's Inbox task at bob's").isEmpty();
+      assertThat(bobs.frames).noneMatch(frame -> "err".equals(frame.getString("type")));
+    }
+  }
+
+  @Test
+  @DisplayName("a register on a project's address is refused to a non-member, and on a malformed project address")
+  void nonMemberRefused() throws Exception {
+    UUID trip = project(ada, "Trip");
+    String tripAddress = Addresses.tasksOfProject(trip);
+    for (String address : List.of(tripAddress, "tasks.project.not-a-uuid", "tasks.project." + trip + ".x",
+      "tasks.project." + trip.toString().toUpperCase())) {
+      try (SockJsClient client = new SockJsClient()) {
+        client.register(address, bob.token());
+        assertRefused(client.next());
+        api.vertx.eventBus().publish(address, new JsonObject().put("sequence", 5));
+        assertThat(client.receivedOn(address)).as("on %s", address).isEmpty();
+      }
+    }
+    // the account's Inbox is a project too, of one member
+    UUID adasInbox = api.query("SELECT id FROM projects WHERE user_id = $1 AND inbox", ada.userId()).iterator().next()
+      .getUUID(0);
+    try (SockJsClient client = new SockJsClient()) {
+      client.register(Addresses.tasksOfProject(adasInbox), bob.token());
+      assertRefused(client.next());
+      JsonObject task = api.createTask(ada, "Not for bob");
+      Thread.sleep(1_000);
+      assertThat(client.eventsAbout(task.getString("id"))).isEmpty();
+    }
+    try (SockJsClient client = new SockJsClient()) {
+      client.register(Addresses.tasksOfProject(adasInbox), ada.token());
+      JsonObject task = api.createTask(ada, "For ada");
+      client.awaitEvent(Addresses.tasksOfProject(adasInbox), "taskflow.task.created", task.getString("id"));
+    }
+  }
+
+  @Test
+  @DisplayName("a reminder event is its setter's own: it never goes on the project's address")
+  void remindersStayTheSetters() throws Exception {
+    UUID trip = project(ada, "Trip");
+    member(trip, bob, "editor");
+    String tripAddress = Addresses.tasksOfProject(trip);
+    JsonObject task = taskIn(ada, trip, "Visa");
+    JsonObject data = new JsonObject().put("task", task).put("reminder", new JsonObject().put("id",
+      UUID.randomUUID().toString()));
+    try (SockJsClient bobs = new SockJsClient(); SockJsClient adas = new SockJsClient()) {
+      bobs.register(tripAddress, bob.token());
+      adas.register(Addresses.tasksOf(ada.userId()), ada.token());
+      Thread.sleep(300);
+      // as the notifier writes it (under its setter, on the reminders topic) ...
+      append(ada, dev.taskflow.core.event.EventTypes.REMINDER_TRIGGERED, task.getString("id"), data);
+      // ... and should one ever come on task-events
+      dev.taskflow.core.event.TaskflowEvent stray = dev.taskflow.core.event.TaskflowEvent.create("test",
+        dev.taskflow.core.event.EventTypes.REMINDER_TRIGGERED, task.getString("id"), ada.userId(), 0, null, data);
+      api.vertx.eventBus().publish(dev.taskflow.core.eventbus.EventBusTransport.address(
+        dev.taskflow.core.event.Topics.TASK_EVENTS), stray.toJson());
+      adas.awaitEvent(Addresses.tasksOf(ada.userId()), dev.taskflow.core.event.EventTypes.REMINDER_TRIGGERED,
+        task.getString("id"));
+      // a later change of the task, after both in ada's stream, reaches bob; the reminder does not
+      api.send(HttpMethod.POST, "/api/v1/tasks/" + task.getString("id") + "/complete", ada.token(), null);
+      bobs.awaitEvent(tripAddress, "taskflow.task.completed", task.getString("id"));
+      assertThat(bobs.eventsAbout(task.getString("id"))).extracting(frame -> frame.getJsonObject("body")
+        .getString("type")).doesNotContain(dev.taskflow.core.event.EventTypes.REMINDER_TRIGGERED);
+    }
+  }
+
+  @Test
+  @DisplayName("a removed member's sockets on the project are closed with project_access_revoked; their others go "
+    + "on, and a register again is refused")
+  void accessRevoked() throws Exception {
+    UUID trip = project(ada, "Trip");
+    member(trip, bob, "editor");
+    String tripAddress = Addresses.tasksOfProject(trip);
+    String bobsOwn = Addresses.tasksOf(bob.userId());
+    try (SockJsClient following = new SockJsClient(); SockJsClient other = new SockJsClient();
+         SockJsClient adas = new SockJsClient()) {
+      following.register(tripAddress, bob.token());
+      other.register(bobsOwn, bob.token());
+      adas.register(tripAddress, ada.token());
+      JsonObject task = taskIn(ada, trip, "Before");
+      following.awaitEvent(tripAddress, "taskflow.task.created", task.getString("id"));
+      revokeAccess(trip, bob);
+      JsonObject explained = following.awaitFrame(frame -> "err".equals(frame.getString("type")), "the err frame");
+      assertThat(explained.getString("body")).isEqualTo("project_access_revoked");
+      assertThat(explained.getString("message")).contains("no longer a member");
+      assertThat(following.closed.get(10, TimeUnit.SECONDS)).as("the socket on the project is closed").isNotNull();
+      api.vertx.eventBus().publish(bobsOwn, new JsonObject().put("sequence", 3));
+      assertThat(other.receivedOn(bobsOwn)).as("bob's socket not on the project").hasSize(1);
+      JsonObject after = taskIn(ada, trip, "After");
+      adas.awaitEvent(tripAddress, "taskflow.task.created", after.getString("id"));
+      assertThat(adas.closed).as("the owner's socket on the project").isNotDone();
+    }
+    try (SockJsClient again = new SockJsClient()) {
+      again.register(tripAddress, bob.token());
+      assertRegisterRefused(again);
+    }
+  }
+
+  @Test
+  @DisplayName("a register whose membership check raced the revocation is refused; a member re-added since is not")
+  void registerRacingAccessRevocation() throws Exception {
+    UUID trip = project(ada, "Trip");
+    member(trip, bob, "editor");
+    String tripAddress = Addresses.tasksOfProject(trip);
+    // the revocation as the bridge hears it while the membership row still reads as before the removal committed
+    publishRevoked(trip, bob);
+    Thread.sleep(300);
+    try (SockJsClient client = new SockJsClient()) {
+      client.register(tripAddress, bob.token());
+      assertThat(client.next().getString("body")).as("why").isEqualTo("project_access_revoked");
+      assertRefused(client.next());
+    }
+    api.query("DELETE FROM project_members WHERE project_id = $1 AND user_id = $2", trip, bob.userId());
+    member(trip, bob, "viewer");
+    try (SockJsClient client = new SockJsClient()) {
+      client.register(tripAddress, bob.token());
+      JsonObject task = taskIn(ada, trip, "Welcome back");
+      client.awaitEvent(tripAddress, "taskflow.task.created", task.getString("id"));
+      assertThat(client.frames).noneMatch(frame -> "err".equals(frame.getString("type")));
+    }
+  }
+
+  @Test
+  @DisplayName("member.added and member.removed reach the member's own tasks.user address, and the project's")
+  void memberEventsReachTheMember() throws Exception {
+    Session cleo = api.register();
+    UUID trip = project(ada, "Trip");
+    String tripAddress = Addresses.tasksOfProject(trip);
+    String cleosOwn = Addresses.tasksOf(cleo.userId());
+    JsonObject project = new JsonObject().put("id", trip.toString()).put("name", "Trip").put("inbox", false)
+      .put("ownerId", ada.userId().toString());
+    try (SockJsClient cleos = new SockJsClient(); SockJsClient adas = new SockJsClient()) {
+      cleos.register(cleosOwn, cleo.token());
+      adas.register(tripAddress, ada.token());
+      adas.register(Addresses.tasksOf(ada.userId()), ada.token());
+      Thread.sleep(300);
+      member(trip, cleo, "viewer");
+      JsonObject added = new JsonObject().put("project", project).put("actorId", ada.userId().toString())
+        .put("member", new JsonObject().put("userId", cleo.userId().toString()).put("role", "viewer"));
+      append(ada, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_ADDED, trip.toString(), added);
+      JsonObject heard = cleos.awaitEvent(cleosOwn, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_ADDED,
+        trip.toString());
+      assertThat(heard.getString("userid")).as("the account's event").isEqualTo(ada.userId().toString());
+      adas.awaitEvent(tripAddress, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_ADDED, trip.toString());
+      adas.awaitEvent(Addresses.tasksOf(ada.userId()), dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_ADDED,
+        trip.toString());
+      // the project's own events (not about a member) stay on the project's and the account's addresses
+      append(ada, dev.taskflow.core.event.EventTypes.PROJECT_UPDATED, trip.toString(), new JsonObject()
+        .put("project", project.copy().put("name", "Trip 2")).put("actorId", ada.userId().toString()));
+      adas.awaitEvent(tripAddress, dev.taskflow.core.event.EventTypes.PROJECT_UPDATED, trip.toString());
+      append(ada, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_REMOVED, trip.toString(), added);
+      cleos.awaitEvent(cleosOwn, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_REMOVED, trip.toString());
+      assertThat(cleos.eventsAbout(trip.toString())).extracting(frame -> frame.getJsonObject("body").getString("type"))
+        .as("cleo's own address: only the events about her membership")
+        .containsExactly(dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_ADDED,
+          dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_REMOVED);
+      // the account hears its own member event once, on its address, not twice
+      assertThat(adas.eventsAbout(trip.toString())).filteredOn(frame -> frame.getString("address")
+        .equals(Addresses.tasksOf(ada.userId()))).hasSize(3);
+    }
   }
 }
