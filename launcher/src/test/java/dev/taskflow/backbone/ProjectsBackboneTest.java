@@ -114,8 +114,11 @@ class ProjectsBackboneTest {
   }
 
   private String task(User user, String title, String projectId) {
-    return ok(send(user, HttpMethod.POST, "/tasks", new JsonObject().put("title", title).put("projectId", projectId)))
-      .getString("id");
+    JsonObject body = new JsonObject().put("title", title);
+    if (projectId != null) {
+      body.put("projectId", projectId);
+    }
+    return ok(send(user, HttpMethod.POST, "/tasks", body)).getString("id");
   }
 
   /** The subjects of the deliveries to one user's webhook of one event type. */
