@@ -315,7 +315,7 @@ function onEvent(event) {
     toasts.reminder(event, 'live', openById, snoozeReminder);
     notify.showReminder(event);
   }
-  if (event.userId && state.user && event.userId !== state.user.id) {
+  if (event.userid && state.user && event.userid !== state.user.id) {
     // another account's project shared with this user: not in this user's sequence
     if (event.type !== REMINDER) {
       applyEvent(event, 'live');

@@ -95,9 +95,13 @@ final class Browser implements AutoCloseable {
     return driver.findElements(By.cssSelector(css));
   }
 
-  /** Waits (up to 15 s) for a condition on the page. */
+  /**
+   * Waits (up to 15 s) for a condition on the page. An element the page replaced while the condition read it (a list
+   * rendered again) is no answer yet, so the condition is asked again.
+   */
   <T> T waitFor(String what, Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(25))
+      .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
       .withMessage(() -> what + "; the page's console said:\n" + console())
       .until(condition);
   }
