@@ -90,6 +90,19 @@ database-url
 {{- end -}}
 {{- end -}}
 
+{{- define "taskflow.vapidSecret" -}}
+{{- if .Values.push.existingSecret -}}
+{{- .Values.push.existingSecret -}}
+{{- else -}}
+{{- printf "%s-push" (include "taskflow.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Whether the set's pods use the VAPID key pair: the API hands out its public key, the notifier signs with it. */}}
+{{- define "taskflow.pushes" -}}
+{{- or (eq . "api") (eq . "notifier") -}}
+{{- end -}}
+
 {{/* Kafka's bootstrap servers: the in-cluster broker's Service, or kafka.bootstrap. */}}
 {{- define "taskflow.kafkaBootstrap" -}}
 {{- if .Values.kafka.inCluster.enabled -}}

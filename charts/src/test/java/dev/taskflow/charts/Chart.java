@@ -7,6 +7,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import dev.taskflow.core.auth.JwtKeys;
+import dev.taskflow.core.push.VapidKeys;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -38,6 +39,7 @@ final class Chart {
   static final String KUBE_VERSION = "1.30.0";
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final YAMLMapper YAML = new YAMLMapper();
+  static final String VAPID_KEY_PAIR = "vapid-keypair.pem";
   private static final Path KEYS = keys();
 
   private Chart() {
@@ -89,11 +91,19 @@ final class Chart {
       template = template.setFile("jwt.privateKey", KEYS.resolve("private.pem"))
         .setFile("jwt.publicKey", KEYS.resolve("public.pem"));
     }
+    if (needsVapidKeys(variant)) {
+      template = template.setFile("push.vapidKeyPair", KEYS.resolve(VAPID_KEY_PAIR));
+    }
     return template.call();
   }
 
   private static boolean needsKeys(Variant variant) {
     return !variant.valuesFiles().contains("values-production.yaml") && !variant.sets().containsKey("jwt.existingSecret");
+  }
+
+  private static boolean needsVapidKeys(Variant variant) {
+    return !variant.valuesFiles().contains("values-production.yaml")
+      && !variant.sets().containsKey("push.existingSecret");
   }
 
   /** The rendered objects, each document parsed by fabric8 (Dapr's kinds as generic resources). */
@@ -126,6 +136,9 @@ final class Chart {
       if (needsKeys(variant)) {
         setPath(values, "jwt.privateKey", Files.readString(KEYS.resolve("private.pem")));
         setPath(values, "jwt.publicKey", Files.readString(KEYS.resolve("public.pem")));
+      }
+      if (needsVapidKeys(variant)) {
+        setPath(values, "push.vapidKeyPair", Files.readString(KEYS.resolve(VAPID_KEY_PAIR)));
       }
       YAML.writeValue(copy.resolve("taskflow").resolve("values.yaml").toFile(), values);
       return new Helm(copy.resolve("taskflow")).lint().strict().call();
@@ -198,6 +211,7 @@ final class Chart {
       JwtKeys keys = JwtKeys.generate();
       Files.writeString(dir.resolve("private.pem"), keys.privatePem());
       Files.writeString(dir.resolve("public.pem"), keys.publicPem());
+      Files.writeString(dir.resolve(VAPID_KEY_PAIR), VapidKeys.generate().pem());
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package dev.taskflow.charts;
 
+import dev.taskflow.core.push.VapidKeys;
 import dev.taskflow.core.testing.NetworkNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -63,6 +64,11 @@ class ChartRunIT {
     Path jwt = Files.createDirectories(dir.resolve("jwt"));
     Files.writeString(jwt.resolve("private.pem"), secrets.get("tf-taskflow-jwt").get("private.pem"));
     Files.writeString(jwt.resolve("public.pem"), secrets.get("tf-taskflow-jwt").get("public.pem"));
+    // the api and notifier pods' mounted VAPID pair
+    Path vapid = Files.writeString(dir.resolve(Chart.VAPID_KEY_PAIR),
+      secrets.get("tf-taskflow-push").get(Chart.VAPID_KEY_PAIR));
+    String vapidPublicKey = VapidKeys.load(new JsonObject().put("push.vapid.key.file", vapid.toString()))
+      .publicKeyBase64Url();
 
     List<Deployment> deployments = Chart.deployments(objects);
     JsonArray plan = new JsonArray();
@@ -78,13 +84,13 @@ class ChartRunIT {
       for (EnvVar variable : container.getEnv()) {
         env.put(variable.getName(), value(variable, secrets, ip, name + "-0"));
       }
-      env.replaceAll((key, value) -> pod(key, value, ip, dir.resolve(name), jwt));
+      env.replaceAll((key, value) -> pod(key, value, ip, dir.resolve(name), jwt, vapid));
       Files.createDirectories(dir.resolve(name));
       int ready = port(container, container.getReadinessProbe().getHttpGet().getPort().getStrVal());
       JsonObject pod = new JsonObject().put("name", name).put("ip", ip).put("args", new JsonArray(container.getArgs()))
         .put("env", new JsonObject(new LinkedHashMap<>(env))).put("readyPort", ready);
       if (Chart.set(deployment).equals("api")) {
-        pod.put("httpPort", port(container, "http"));
+        pod.put("httpPort", port(container, "http")).put("vapidPublicKey", vapidPublicKey);
       }
       plan.add(pod);
       hosts.append(ip).append(' ').append(dns).append('\n');
@@ -128,13 +134,14 @@ class ChartRunIT {
   }
 
   /** What only the cluster provides, replaced by what stands in for it here. */
-  private static String pod(String key, String value, String ip, Path podDir, Path jwt) {
+  private static String pod(String key, String value, String ip, Path podDir, Path jwt, Path vapid) {
     return switch (key) {
       case "TASKFLOW_DB_URL" -> "${DB_URL}";
       case "TASKFLOW_KAFKA_BOOTSTRAP" -> "${KAFKA}";
       case "TASKFLOW_DATA_DIR" -> podDir.toString(); // the pod's emptyDir
       case "TASKFLOW_JWT_PRIVATE_KEY" -> jwt.resolve("private.pem").toString(); // the mounted Secret
       case "TASKFLOW_JWT_PUBLIC_KEY" -> jwt.resolve("public.pem").toString();
+      case "TASKFLOW_PUSH_VAPID_KEY_FILE" -> vapid.toString();
       case "JAVA_TOOL_OPTIONS" -> value.replace("-Djava.io.tmpdir=/tmp", "-Djava.io.tmpdir=" + podDir) // its emptyDir
         + " -Djdk.net.hosts.file=" + podDir.getParent().resolve("hosts");
       default -> value.equals("0.0.0.0") ? ip : value;

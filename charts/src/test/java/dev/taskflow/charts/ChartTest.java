@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -206,6 +207,46 @@ class ChartTest {
       .allSatisfy(name -> assertThat(known).as("a key the launcher reads").contains(name));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  @DisplayName("the api and notifier pods read one VAPID pair from one Secret (their data directories are their own); "
+    + "the others have none")
+  void vapidKeyPair(Variant variant) {
+    List<HasMetadata> objects = Chart.render(variant);
+    String secret = variant.valuesFiles().contains("values-production.yaml") ? "taskflow-push" : "tf-taskflow-push";
+    if (secret.startsWith("tf-")) {
+      assertThat(Chart.ofKind(objects, Secret.class))
+        .filteredOn(rendered -> rendered.getMetadata().getName().equals(secret)).singleElement()
+        .satisfies(rendered -> assertThat(rendered.getStringData().get(Chart.VAPID_KEY_PAIR))
+          .startsWith("-----BEGIN PRIVATE KEY-----").contains("-----BEGIN PUBLIC KEY-----"));
+    }
+    for (Deployment deployment : Chart.deployments(objects)) {
+      Container container = Chart.container(deployment);
+      PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+      var file = container.getEnv().stream().filter(env -> env.getName().equals("TASKFLOW_PUSH_VAPID_KEY_FILE"))
+        .map(EnvVar::getValue).findFirst();
+      if (!List.of("api", "notifier").contains(Chart.set(deployment))) {
+        assertThat(file).as(deployment.getMetadata().getName()).isEmpty();
+        assertThat(pod.getVolumes()).noneSatisfy(volume -> assertThat(volume.getName()).isEqualTo("push"));
+        continue;
+      }
+      assertThat(file).as(deployment.getMetadata().getName()).hasValue("/etc/taskflow/push/" + Chart.VAPID_KEY_PAIR);
+      assertThat(container.getVolumeMounts()).filteredOn(mount -> mount.getName().equals("push")).singleElement()
+        .satisfies(mount -> {
+          assertThat(mount.getMountPath()).isEqualTo("/etc/taskflow/push");
+          assertThat(mount.getReadOnly()).isTrue();
+        });
+      assertThat(pod.getVolumes()).filteredOn(volume -> volume.getName().equals("push")).singleElement()
+        .satisfies(volume -> {
+          assertThat(volume.getSecret().getSecretName()).isEqualTo(secret);
+          assertThat(volume.getSecret().getItems()).singleElement().satisfies(item -> {
+            assertThat(item.getKey()).isEqualTo(Chart.VAPID_KEY_PAIR);
+            assertThat(item.getPath()).isEqualTo(Chart.VAPID_KEY_PAIR);
+          });
+        });
+    }
+  }
+
   @Test
   @DisplayName("with Dapr: every set has its own app id; the consuming sets' app-port is the delivery port Taskflow is "
     + "told to serve, and the relay, which only publishes, has none")
@@ -286,7 +327,8 @@ class ChartTest {
       defaults.with("dapr.component.authType", "magic"),
       defaults.with("notAValue", 1),
       defaults.with("api.replicas", 3),
-      defaults.with("database.url", "mysql://db/taskflow"))) {
+      defaults.with("database.url", "mysql://db/taskflow"),
+      defaults.with("push.existingSecret", "").with("push.vapidKeyPair", "not a key pair"))) {
       assertThatThrownBy(() -> Chart.template(bad)).as(bad.name())
         .hasMessageContaining("values don't meet the specifications of the schema");
     }
@@ -301,6 +343,9 @@ class ChartTest {
     assertThatThrownBy(() -> Chart.template(new Variant("no keys", List.of(), Map.of(
       "database.url", "postgresql://db/taskflow", "kafka.bootstrap", "kafka:9092", "jwt.existingSecret", ""))))
       .hasMessageContaining("jwt.privateKey");
+    assertThatThrownBy(() -> Chart.template(defaults.with("push.existingSecret", "").with("push.vapidKeyPair", "")))
+      .hasMessageContaining("push.vapidKeyPair (PEM, e.g. --set-file push.vapidKeyPair=vapid-keypair.pem)"
+        + " or push.existingSecret is required");
   }
 
   private static boolean selects(Map<String, String> selector, PodTemplateSpec pod) {

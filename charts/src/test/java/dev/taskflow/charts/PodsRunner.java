@@ -26,8 +26,9 @@ import java.util.function.Predicate;
  * pod has its own loopback address (its pod IP) and the headless Service's name resolves to all of them. Starts an
  * embedded PostgreSQL and Kafka in this process and puts their loopback addresses where the chart has the in-cluster
  * names, starts every pod with its Deployment's arguments and environment, waits for every readiness probe, then uses
- * Taskflow through the api pod as a user would: a task is audited (history), a recurring one spawns its next instance,
- * and a reminder fires and reaches a SockJS tab on the api pod. Prints {@code STEP ...} lines and {@code ALL OK}, and
+ * Taskflow through the api pod as a user would: it hands out the VAPID public key of the Secret's pair, a task is
+ * audited (history), a recurring one spawns its next instance, and a reminder fires and reaches a SockJS tab on the
+ * api pod. Prints {@code STEP ...} lines and {@code ALL OK}, and
  * exits 0, or prints the failure and exits 1. Stops every pod with SIGTERM at the end.
  *
  * <p>{@code PodsRunner <plan.json> <taskflow.jar> <work dir>}: the plan is a list of pods {@code {name, ip, args,
@@ -122,6 +123,13 @@ public final class PodsRunner {
     String token = registered.getString("token");
     String userId = registered.getJsonObject("user").getString("id");
     step("registered through the api pod");
+    String vapid = new JsonObject(expect(get(host, port, "/api/v1/push/vapid-public-key", token), 200).body())
+      .getString("publicKey");
+    if (!vapid.equals(api.getString("vapidPublicKey"))) {
+      throw new IllegalStateException("the api pod hands out VAPID key " + vapid + ", not the Secret's "
+        + api.getString("vapidPublicKey"));
+    }
+    step("the api pod hands browsers the public key of the VAPID pair in the Secret (the notifier pod signs with it)");
 
     try (SockJsTab tab = SockJsTab.open(host, port, token, userId)) {
       String id = new JsonObject(expect(post(host, port, "/api/v1/tasks", token,

@@ -66,8 +66,12 @@ public record VapidKeys(ECPrivateKey privateKey, ECPublicKey publicKey) {
   }
 
   private static String generatePem() {
-    VapidKeys fresh = generate();
-    return pem("PRIVATE KEY", fresh.privateKey().getEncoded()) + pem("PUBLIC KEY", fresh.publicKey().getEncoded());
+    return generate().pem();
+  }
+
+  /** The pair in the format {@link #load} reads: the PKCS#8 private key's PEM, then the public key's. */
+  public String pem() {
+    return pem("PRIVATE KEY", privateKey.getEncoded()) + pem("PUBLIC KEY", publicKey.getEncoded());
   }
 
   private static VapidKeys parse(String pems) {
