@@ -15,14 +15,16 @@ import io.vertx.core.json.JsonObject;
  * @param liveMessageLimit     the largest WebSocket frame and message, and SockJS {@code xhr_send} body, the bridge
  *                             takes, bytes; a socket that sends more is closed (its frames are small JSON)
  * @param liveSocketsPerUser   bridged sockets one user may have open on this process at once
+ * @param liveIdleTimeoutSeconds a bridged socket whose client sent nothing (no ping) for this long is closed
  */
 public record ApiSettings(String host, int port, int bodyLimit, int idleTimeoutSeconds, int headerTimeoutSeconds,
-                          ClientAddress clientAddress, int liveMessageLimit, int liveSocketsPerUser) {
+                          ClientAddress clientAddress, int liveMessageLimit, int liveSocketsPerUser,
+                          int liveIdleTimeoutSeconds) {
 
   public ApiSettings {
-    if (liveMessageLimit < 1024 || liveSocketsPerUser < 1) {
-      throw new IllegalArgumentException("live.message.limit must be at least 1024 and live.sockets.per.user at "
-        + "least 1");
+    if (liveMessageLimit < 1024 || liveSocketsPerUser < 1 || liveIdleTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("live.message.limit must be at least 1024, live.sockets.per.user and "
+        + "live.idle.timeout.seconds at least 1");
     }
   }
 
@@ -35,6 +37,7 @@ public record ApiSettings(String host, int port, int bodyLimit, int idleTimeoutS
       Math.max(1, config.getInteger("http.header.timeout.seconds", 10)),
       ClientAddress.of(config.getString("http.trusted.proxies", "")),
       config.getInteger("live.message.limit", 65536),
-      config.getInteger("live.sockets.per.user", 20));
+      config.getInteger("live.sockets.per.user", 20),
+      config.getInteger("live.idle.timeout.seconds", 45));
   }
 }

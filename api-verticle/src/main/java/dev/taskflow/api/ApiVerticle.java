@@ -58,6 +58,8 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
  * The HTTP API under {@code /api/v1}: accounts and tokens, tasks, and the OpenAPI document every request is validated
  * against, and the event history it asks the audit verticle for on {@code audit.history}; due dates, reminders and
@@ -232,7 +234,8 @@ public final class ApiVerticle extends VerticleBase {
     root.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(settings.liveMessageLimit()))
       .failureHandler(ApiVerticle::closeAfterTooLarge);
     root.route("/eventbus/*")
-      .subRouter(new LiveBridge(tokens, currentUser, pool, settings.liveSocketsPerUser()).router(vertx));
+      .subRouter(new LiveBridge(tokens, currentUser, pool, settings.liveSocketsPerUser(),
+        Duration.ofSeconds(settings.liveIdleTimeoutSeconds())).router(vertx));
     root.get("/docs/api").handler(ctx -> ctx.redirect("/docs/api.html"));
     root.route().method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ApiVerticle::uiHeaders)
       .handler(StaticHandler.create(WEBROOT).setIndexPage("index.html"));

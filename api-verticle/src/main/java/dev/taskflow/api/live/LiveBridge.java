@@ -24,11 +24,14 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The SockJS event-bus bridge at {@code /eventbus/*}, through which browsers follow their own user's changes, and
@@ -57,10 +60,15 @@ import java.util.UUID;
  * <p>Limits: one user has at most {@code live.sockets.per.user} bridged sockets on this process (counted over every
  * API verticle instance, in a local shared map) — the register that would open one more is refused with
  * {@code too_many_sockets} first; frames, messages and {@code xhr_send} bodies are limited by the HTTP server and the
- * route ({@code live.message.limit}), and a socket that breaks the limit is closed ({@link BridgeSocket}).
+ * route ({@code live.message.limit}), and a socket that breaks the limit is closed ({@link BridgeSocket}). A socket
+ * that sends nothing (not even the client's ping, every 15 s from the web UI) for {@code live.idle.timeout.seconds} is
+ * closed: a tab whose connection died without a close, or a client that opened a socket and went quiet.
  *
  * <p>The bridge is Vert.x's own ({@code EventBusBridgeImpl}, which is all that {@code SockJSHandler.bridge} makes),
- * given each socket through {@link BridgeSocket}, so that an ordinary disconnect is not logged as an error.
+ * given each socket through {@link BridgeSocket}, so that an ordinary disconnect is not logged as an error. Its own
+ * idle check is kept out of the way (a ping timeout of a day): it casts the socket to its internal
+ * {@code SockJSSocketBase}, which a {@link BridgeSocket} is not, so it threw (an ERROR with a stack trace each time a
+ * socket went ten seconds without a ping) and never closed anything; the idle check here replaces it.
  */
 public final class LiveBridge {
 
@@ -75,6 +83,8 @@ public final class LiveBridge {
     SELECT added_at FROM project_members WHERE project_id = $1 AND user_id = $2""";
   /** Per user id, that user's bridged sockets on this process; shared by the API verticle instances. */
   static final String SOCKETS_MAP = "taskflow.live.sockets";
+  /** The bridge's own ping timeout, long enough never to fire (see the class comment). */
+  private static final long BRIDGE_PING_TIMEOUT_MS = TimeUnit.DAYS.toMillis(1);
 
   /** What is known of one open socket: whose it is once a register was accepted, and when its newest token expires. */
   private static final class SocketState {
@@ -85,6 +95,8 @@ public final class LiveBridge {
     long expiresAt;
     /** The projects whose address a register of this socket was accepted on. */
     final Set<UUID> projects = new HashSet<>();
+    /** When the client last sent a frame (a ping, a register...), {@link System#nanoTime()}. */
+    long lastHeard = System.nanoTime();
   }
 
   /** A user's access to one project, as remembered after its revocation. */
@@ -105,6 +117,7 @@ public final class LiveBridge {
   private final CurrentUser users;
   private final Pool pool;
   private final int socketsPerUser;
+  private final long idleTimeoutNanos;
   private LocalMap<String, Integer> socketsOfUser;
   /** How long a revoked session is remembered here, so a register whose check raced its revocation is refused. */
   static final long REVOKED_MEMORY_MS = 120_000;
@@ -115,11 +128,13 @@ public final class LiveBridge {
   /** The open sockets of this bridge; touched only on this verticle's event loop. */
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
 
-  public LiveBridge(TokenAuth tokens, CurrentUser users, Pool pool, int socketsPerUser) {
+  /** {@code idleTimeout}: how long a socket may send nothing before it is closed. */
+  public LiveBridge(TokenAuth tokens, CurrentUser users, Pool pool, int socketsPerUser, Duration idleTimeout) {
     this.tokens = tokens;
     this.users = users;
     this.pool = pool;
     this.socketsPerUser = socketsPerUser;
+    this.idleTimeoutNanos = idleTimeout.toNanos();
   }
 
   public Router router(Vertx vertx) {
@@ -127,7 +142,9 @@ public final class LiveBridge {
     vertx.eventBus().<JsonObject>consumer(Addresses.SESSIONS_REVOKED, message -> closeRevoked(message.body()));
     vertx.eventBus().<JsonObject>consumer(Addresses.PROJECTS_ACCESS_REVOKED,
       message -> closeRevokedAccess(message.body()));
+    vertx.setPeriodic(Math.max(250, TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) / 3), id -> closeIdle());
     SockJSBridgeOptions options = new SockJSBridgeOptions()
+      .setPingTimeout(BRIDGE_PING_TIMEOUT_MS)
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("tasks" + USER_ADDRESS))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex("notifications" + USER_ADDRESS))
       .addOutboundPermitted(new PermittedOptions().setAddressRegex(PROJECT_ADDRESS));
@@ -138,6 +155,7 @@ public final class LiveBridge {
 
   private void onEvent(BridgeEvent event) {
     try {
+      heard(event);
       switch (event.type()) {
         case SOCKET_CREATED -> {
           sockets.put(event.socket(), new SocketState());
@@ -156,6 +174,34 @@ public final class LiveBridge {
       // a frame nobody foresaw: refuse it rather than leave it unanswered
       LOG.warn("Bridge: {} frame refused: {}", event.type(), e.toString());
       event.tryComplete(false);
+    }
+  }
+
+  /** Notes when the client of the event's socket last sent a frame; a delivery to it is not one. */
+  private void heard(BridgeEvent event) {
+    switch (event.type()) {
+      case SOCKET_PING, REGISTER, UNREGISTER, SEND, PUBLISH -> {
+        SocketState state = sockets.get(event.socket());
+        if (state != null) {
+          state.lastHeard = System.nanoTime();
+        }
+      }
+      default -> {
+      }
+    }
+  }
+
+  /** Closes the sockets whose client sent nothing for the idle timeout; their close releases them as any close. */
+  private void closeIdle() {
+    long now = System.nanoTime();
+    List<SockJSSocket> idle = sockets.entrySet().stream()
+      .filter(entry -> now - entry.getValue().lastHeard > idleTimeoutNanos).map(Map.Entry::getKey).toList();
+    for (SockJSSocket socket : idle) {
+      SocketState state = sockets.get(socket);
+      LOG.info("Bridge: socket of user {} from {} closed, nothing heard from it for {} s", state.user,
+        socket.remoteAddress(), TimeUnit.NANOSECONDS.toSeconds(now - state.lastHeard));
+      state.lastHeard = now; // one close and one line, even if the transport is slow to report it closed
+      socket.close();
     }
   }
 

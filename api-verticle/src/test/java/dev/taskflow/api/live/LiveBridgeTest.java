@@ -96,6 +96,11 @@ class LiveBridgeTest {
     }
 
     SockJsClient(WebSocketClientOptions options) throws InterruptedException {
+      this(api, options);
+    }
+
+    /** A session with the bridge of {@code server}. */
+    SockJsClient(TestApi server, WebSocketClientOptions options) throws InterruptedException {
       WebSocketClient client = api.vertx.createWebSocketClient(options);
       BlockingQueue<String> opened = new LinkedBlockingQueue<>();
       // connected from an event loop, so the connect callback (which sets the handler) runs there before the socket's
@@ -104,7 +109,7 @@ class LiveBridgeTest {
       // carrying the same SockJS text
       Promise<WebSocket> connected = Promise.promise();
       api.vertx.runOnContext(v -> client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-          .setPort(api.config.getInteger("http.port"))
+          .setPort(server.config.getInteger("http.port"))
           .setURI("/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket"))
         .onSuccess(ws -> ws.closeHandler(none -> closed.complete(ws.closeStatusCode())).handler(data -> {
           String text = data.toString();
@@ -462,6 +467,53 @@ class LiveBridgeTest {
       frame.appendByte((byte) (0x80 | 126)).appendUnsignedShort(payload.length);
     }
     return frame.appendInt(0).appendBytes(payload);
+  }
+
+  @Test
+  @DisplayName("a socket whose client sends nothing for live.idle.timeout.seconds is closed and released, one that "
+    + "pings stays open, and the bridge's own idle check throws nothing")
+  void idleSockets() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    // a second API process on the same database, whose bridge gives up on a quiet socket after 2 s
+    TestApi quick = new TestApi(db, new JsonObject().put("http.port", port).put("live.idle.timeout.seconds", 2));
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    Session fay = api.register();
+    String tasks = Addresses.tasksOf(fay.userId());
+    LocalMap<String, Integer> counts = quick.vertx.sharedData().getLocalMap(LiveBridge.SOCKETS_MAP);
+    try (SockJsClient quiet = new SockJsClient(quick, new WebSocketClientOptions());
+         SockJsClient pinging = new SockJsClient(quick, new WebSocketClientOptions())) {
+      quiet.register(tasks, fay.token());
+      pinging.register(tasks, fay.token());
+      long start = System.nanoTime();
+      while (!quiet.closed.isDone() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8)) {
+        pinging.send(new JsonObject().put("type", "ping"));
+        Thread.sleep(500);
+      }
+      assertThat(quiet.closed).as("the quiet socket, closed within 8 s").isDone();
+      long closedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(closedAfter).as("not before the idle timeout").isGreaterThanOrEqualTo(2000);
+      // past the bridge's own ping timeout (10 s by default), which a BridgeSocket made throw
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(11)) {
+        pinging.send(new JsonObject().put("type", "ping"));
+        Thread.sleep(500);
+      }
+      assertThat(pinging.closed).as("the socket that pings every 500 ms").isNotDone();
+      quick.vertx.eventBus().publish(tasks, new JsonObject().put("sequence", 1));
+      assertThat(pinging.receivedOn(tasks)).as("the pinging socket still delivers").hasSize(1);
+      assertThat(counts.get(fay.userId().toString())).as("the quiet socket released").isEqualTo(1);
+    } finally {
+      root.detachAppender(logged);
+      quick.close();
+    }
+    assertThat(logged.list).as("errors logged").noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.ERROR));
+    assertThat(logged.list).anySatisfy(event -> assertThat(event.getFormattedMessage())
+      .contains("socket of user " + fay.userId()).contains("closed, nothing heard from it for"));
   }
 
   @Test
