@@ -38,6 +38,6 @@ public record ApiSettings(String host, int port, int bodyLimit, int idleTimeoutS
       ClientAddress.of(config.getString("http.trusted.proxies", "")),
       config.getInteger("live.message.limit", 65536),
       config.getInteger("live.sockets.per.user", 20),
-      config.getInteger("live.idle.timeout.seconds", 45));
+      config.getInteger("live.idle.timeout.seconds", 150));
   }
 }

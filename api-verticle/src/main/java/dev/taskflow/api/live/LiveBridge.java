@@ -61,8 +61,9 @@ import java.util.concurrent.TimeUnit;
  * API verticle instance, in a local shared map) — the register that would open one more is refused with
  * {@code too_many_sockets} first; frames, messages and {@code xhr_send} bodies are limited by the HTTP server and the
  * route ({@code live.message.limit}), and a socket that breaks the limit is closed ({@link BridgeSocket}). A socket
- * that sends nothing (not even the client's ping, every 15 s from the web UI) for {@code live.idle.timeout.seconds} is
- * closed: a tab whose connection died without a close, or a client that opened a socket and went quiet.
+ * that sends nothing (not even the client's ping, every 15 s from the web UI, once a minute from a tab Chrome has hidden
+ * for long) for {@code live.idle.timeout.seconds} is closed: a tab whose connection died without a close, or a client
+ * that opened a socket and went quiet.
  *
  * <p>The bridge is Vert.x's own ({@code EventBusBridgeImpl}, which is all that {@code SockJSHandler.bridge} makes),
  * given each socket through {@link BridgeSocket}, so that an ordinary disconnect is not logged as an error. Its own
