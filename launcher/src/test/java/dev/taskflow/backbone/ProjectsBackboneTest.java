@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -137,6 +138,12 @@ class ProjectsBackboneTest {
       .map(item -> ((JsonObject) item).getString("type")).toList();
   }
 
+  /** The types of the events of one task in the user's own history ({@code GET /events?aggregateId=}). */
+  private List<String> events(User user, String taskId) {
+    return ok(send(user, HttpMethod.GET, "/events?aggregateId=" + taskId, null)).getJsonArray("items").stream()
+      .map(item -> ((JsonObject) item).getString("type")).toList();
+  }
+
   @Test
   @DisplayName("members get a shared project's tasks live, in history and at their webhooks; an outsider gets none; "
     + "a removed member is cut off at once")
@@ -173,6 +180,18 @@ class ProjectsBackboneTest {
       waitUntil("the shared task's history for bob", () -> history(bob, shared).equals(sharedHistory));
       assertThat(history(cy, shared)).isEqualTo(sharedHistory);
       assertThat(history(ada, shared)).isEqualTo(sharedHistory);
+      // a reminder is its setter's: ada's firing is in her history of the task, not in what bob reads of it
+      Instant soon = Instant.now().plusSeconds(2);
+      ok(send(ada, HttpMethod.POST, "/tasks/" + shared + "/reminders", new JsonObject().put("at", soon.toString())));
+      ok(send(bob, HttpMethod.POST, "/tasks/" + shared + "/reminders",
+        new JsonObject().put("at", soon.plusMillis(500).toString())));
+      List<String> withReminder = List.of("taskflow.task.created", "taskflow.task.updated",
+        "taskflow.reminder.triggered");
+      waitUntil("ada's reminder in her history of the task", () -> history(ada, shared).equals(withReminder));
+      waitUntil("bob's reminder in his own history", () -> events(bob, shared).equals(
+        List.of("taskflow.reminder.triggered")));
+      assertThat(history(bob, shared)).isEqualTo(sharedHistory);
+      assertThat(history(cy, shared)).isEqualTo(sharedHistory);
       String gone = task(ada, "Cancelled", trip);
       ok(send(ada, HttpMethod.DELETE, "/tasks/" + gone, null));
       waitUntil("the deleted task's history for ada", () -> history(ada, gone).contains("taskflow.task.deleted"));

@@ -21,8 +21,10 @@ import static dev.taskflow.api.http.Responses.respond;
 /**
  * {@code GET /events} and {@code GET /tasks/{id}/events}: asks the audit verticle on {@code audit.history}. The whole
  * history is the token's user's own account's; a task's is its account's, read by any member of the task's project
- * ({@link HistoryRepository}: the audit log keeps events per account, and a shared project's are its account's). The
- * parameters are checked here (see the contract for why not by the generic validator).
+ * ({@link HistoryRepository}: the audit log keeps events per account, and a shared project's are its account's),
+ * without the account's {@code taskflow.reminder.triggered} events: a reminder is its setter's, and a member's own
+ * firings are in the member's history ({@code GET /events?aggregateId=}). The parameters are checked here (see the
+ * contract for why not by the generic validator).
  */
 public final class HistoryHandlers {
 
@@ -56,9 +58,16 @@ public final class HistoryHandlers {
     MultiMap params = ctx.queryParams();
     long after = after(params);
     int limit = limit(params);
+    UUID caller = CurrentUser.id(ctx);
     JsonObject query = new JsonObject().put("aggregateId", taskId.toString()).put("afterSequence", after);
-    respond(ctx, tasks.historyOwner(taskId, CurrentUser.id(ctx))
-      .compose(owner -> ask(owner, query, limit))
+    respond(ctx, tasks.historyOwner(taskId, caller)
+      .compose(owner -> {
+        if (!owner.equals(caller)) {
+          // a reminder is its setter's: the account's own firings stay out of what a member reads
+          query.put("withoutType", EventTypes.REMINDER_TRIGGERED);
+        }
+        return ask(owner, query, limit);
+      })
       .compose(page -> {
         if (after == 0 && page.getJsonArray("items").isEmpty()) {
           throw Problem.notFound("No task " + taskId + ".");

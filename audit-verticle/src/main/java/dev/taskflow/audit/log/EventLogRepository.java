@@ -44,12 +44,13 @@ public final class EventLogRepository {
     SELECT sequence, event FROM event_log
      WHERE user_id = $1
        AND ($2::text IS NULL OR type = $2)
-       AND ($3::text IS NULL OR subject = $3)
-       AND ($4::timestamptz IS NULL OR occurred_at >= $4)
-       AND ($5::timestamptz IS NULL OR occurred_at < $5)
-       AND sequence > $6
+       AND ($3::text IS NULL OR type <> $3)
+       AND ($4::text IS NULL OR subject = $4)
+       AND ($5::timestamptz IS NULL OR occurred_at >= $5)
+       AND ($6::timestamptz IS NULL OR occurred_at < $6)
+       AND sequence > $7
      ORDER BY sequence
-     LIMIT $7
+     LIMIT $8
     """;
 
   private static final String NAME_ERASED_USER = "SELECT set_config('taskflow.erase_user', $1, true)";
@@ -110,7 +111,7 @@ public final class EventLogRepository {
   /** {@code {items: [CloudEvent...], nextAfterSequence}}; the latter is null on the last page. */
   public Future<JsonObject> history(HistoryQuery q) {
     return pool.preparedQuery(HISTORY)
-      .execute(Tuple.from(new Object[]{q.userId(), q.type(), q.aggregateId(), q.from(), q.to(), q.afterSequence(),
+      .execute(Tuple.from(new Object[]{q.userId(), q.type(), q.withoutType(), q.aggregateId(), q.from(), q.to(), q.afterSequence(),
         q.limit() + 1}))
       .map(rows -> {
         JsonArray items = new JsonArray();
