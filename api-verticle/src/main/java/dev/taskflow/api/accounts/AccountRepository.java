@@ -1,5 +1,6 @@
 package dev.taskflow.api.accounts;
 
+import dev.taskflow.core.db.Transactions;
 import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.api.projects.ProjectRepository;
 import dev.taskflow.core.outbox.OutboxWriter;
@@ -124,7 +125,7 @@ public final class AccountRepository {
 
   /** Runs {@code work} in one transaction (a password change with the end of sessions it implies). */
   public <T> Future<T> inTransaction(java.util.function.Function<SqlClient, Future<T>> work) {
-    return pool.withTransaction(work::apply);
+    return Transactions.retrying(pool, work::apply);
   }
 
   public Future<Void> setPassword(SqlClient client, UUID id, String passwordHash) {
@@ -144,7 +145,7 @@ public final class AccountRepository {
    * @return the ids of the sessions that ended with it
    */
   public Future<Deleted> delete(UUID id, OutboxWriter outbox) {
-    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_PROJECTS).execute(Tuple.of(id))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(LOCK_PROJECTS).execute(Tuple.of(id))
       .compose(locked -> tx.preparedQuery(LOCK_USER).execute(Tuple.of(id)))
       .compose(locked -> tx.preparedQuery(SESSIONS_OF).execute(Tuple.of(id)))
       .compose(sessions -> tx.preparedQuery(DELETE_OUTBOX).execute(Tuple.of(id))

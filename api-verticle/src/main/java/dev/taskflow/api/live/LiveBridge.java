@@ -3,6 +3,7 @@ package dev.taskflow.api.live;
 import dev.taskflow.api.accounts.CurrentUser;
 import dev.taskflow.core.auth.TokenAuth;
 import dev.taskflow.core.event.Addresses;
+import dev.taskflow.core.event.EventTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +57,9 @@ import java.util.concurrent.TimeUnit;
  * {@code project_access_revoked}: the client reconnects and registers its current projects only. The bridge
  * remembers revoked (user, project) pairs for two minutes, and refuses a register whose membership check read the row
  * before its deletion committed (a membership no newer than the revocation), so a re-added member is not kept out.
+ * The events say so too, and they do not depend on that message arriving: a socket that is delivered the
+ * {@code taskflow.project.member.removed} of its own user, or a {@code taskflow.project.deleted} naming its user among
+ * the members (not the project's account), of a project it follows, gets that event and then the same close.
  *
  * <p>Limits: one user has at most {@code live.sockets.per.user} bridged sockets on this process (counted over every
  * API verticle instance, in a local shared map) — the register that would open one more is refused with
@@ -334,7 +338,32 @@ public final class LiveBridge {
       event.socket().close();
       return;
     }
+    UUID lost = state == null || state.projects.isEmpty() ? null : projectLost(state.user, event.getRawMessage());
     event.complete(true);
+    if (lost != null && state.projects.contains(lost)) {
+      revokeAccess(lost, Set.of(state.user));
+    }
+  }
+
+  /**
+   * The project that this event, delivered to {@code user}, says they lost: their own removal from it, or its deletion
+   * while they were a member (not its account); null for any other event.
+   */
+  private static UUID projectLost(UUID user, JsonObject frame) {
+    if (user == null || frame == null || !(frame.getValue("body") instanceof JsonObject body)) {
+      return null;
+    }
+    try {
+      String type = body.getString("type");
+      JsonObject data = body.getJsonObject("data");
+      boolean lost = EventTypes.PROJECT_MEMBER_REMOVED.equals(type)
+        ? user.toString().equals(data.getJsonObject("member").getString("userId"))
+        : EventTypes.PROJECT_DELETED.equals(type) && !user.toString().equals(body.getString("userid"))
+          && data.getJsonArray("memberIds", new io.vertx.core.json.JsonArray()).contains(user.toString());
+      return lost ? UUID.fromString(data.getJsonObject("project").getString("id")) : null;
+    } catch (RuntimeException e) {
+      return null; // not an event of the contract's shape: not one that says anything about access
+    }
   }
 
   private boolean revokedLately(UUID session) {
@@ -387,11 +416,17 @@ public final class LiveBridge {
         revoked);
       return;
     }
+    revokeAccess(project, users);
+  }
+
+  /** Closes this bridge's sockets of these users that follow the project, and remembers the pairs a while. */
+  private void revokeAccess(UUID project, Set<UUID> users) {
     long now = System.currentTimeMillis();
     recentlyRevokedAccess.values().removeIf(heard -> heard + REVOKED_MEMORY_MS <= now);
     users.forEach(user -> recentlyRevokedAccess.put(new ProjectAccess(user, project), now));
     sockets.entrySet().stream()
-      .filter(entry -> users.contains(entry.getValue().user) && entry.getValue().projects.contains(project))
+      .filter(entry -> entry.getValue().user != null && users.contains(entry.getValue().user)
+        && entry.getValue().projects.contains(project))
       .map(entry -> Map.entry(entry.getKey(), entry.getValue().user))
       .toList()
       .forEach(ended -> {

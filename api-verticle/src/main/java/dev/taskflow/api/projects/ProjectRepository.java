@@ -3,6 +3,7 @@ package dev.taskflow.api.projects;
 import dev.taskflow.api.http.Problem;
 import dev.taskflow.api.tasks.ETags;
 import dev.taskflow.api.tasks.TaskAccess;
+import dev.taskflow.core.db.Transactions;
 import dev.taskflow.core.event.EventTypes;
 import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.tasks.Task;
@@ -69,7 +70,7 @@ public final class ProjectRepository {
 
   public Future<Project> create(UUID userId, String name, String correlationId) {
     UUID id = UUID.randomUUID();
-    return pool.withTransaction(tx -> tx.preparedQuery(ProjectSql.LOCK_ACCOUNT).execute(Tuple.of(userId))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(ProjectSql.LOCK_ACCOUNT).execute(Tuple.of(userId))
       .compose(locked -> {
         if (locked.size() == 0) {
           throw Problem.unauthorized("The token's account no longer exists.");
@@ -90,7 +91,7 @@ public final class ProjectRepository {
 
   /** Renames a project (owners only; not the Inbox); the same name again changes nothing. */
   public Future<Project> rename(UUID userId, UUID id, String name, String ifMatch, String correlationId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(ProjectSql.BY_ID_FOR_CHANGE).execute(Tuple.of(id, userId))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(ProjectSql.BY_ID_FOR_CHANGE).execute(Tuple.of(id, userId))
       .compose(rows -> {
         Project project = owned(member(rows, id), "rename");
         checkVersion(project, ifMatch);
@@ -112,7 +113,7 @@ public final class ProjectRepository {
    * ({@code data.memberIds}), who are gone with it.
    */
   public Future<Revoked> delete(UUID userId, UUID id, String ifMatch, String correlationId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(ProjectSql.BY_ID_FOR_DELETE).execute(Tuple.of(id, userId))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(ProjectSql.BY_ID_FOR_DELETE).execute(Tuple.of(id, userId))
       .compose(rows -> {
         Project project = owned(member(rows, id), "delete");
         checkVersion(project, ifMatch);
@@ -147,38 +148,46 @@ public final class ProjectRepository {
       });
   }
 
-  /** Adds the account with this e-mail as a member (owners only; not to the Inbox). */
+  /**
+   * Adds the account with this e-mail as a member (owners only; not to the Inbox). The members are counted once the
+   * project is locked, so two additions at once cannot pass the limit together.
+   */
   public Future<JsonObject> addMember(UUID userId, UUID id, String email, String role, String correlationId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(ProjectSql.BY_ID_FOR_CHANGE).execute(Tuple.of(id, userId))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(ProjectSql.BY_ID_FOR_CHANGE)
+      .execute(Tuple.of(id, userId))
       .compose(rows -> {
         Project project = owned(member(rows, id), "share");
         if (project.inbox()) {
           throw Problem.conflict("The Inbox cannot be shared; share another project.");
         }
-        if (project.memberCount() >= MAX_MEMBERS) {
-          throw Problem.conflict("Project " + id + " has " + MAX_MEMBERS + " members, the most allowed.");
-        }
-        return tx.preparedQuery(ProjectSql.USER_BY_EMAIL).execute(Tuple.of(email)).compose(users -> {
-          if (users.size() == 0) {
-            throw Problem.notFound("No account with e-mail " + email + ".");
-          }
-          UUID memberId = users.iterator().next().getUUID("id");
-          return tx.preparedQuery(ProjectSql.MEMBER).execute(Tuple.of(id, memberId)).compose(existing -> {
-            if (existing.size() > 0) {
-              throw Problem.conflict(email + " is a member of project " + id + " already (as "
-                + existing.iterator().next().getString("role") + "); change the role instead.");
+        return tx.preparedQuery(ProjectSql.COUNT_MEMBERS).execute(Tuple.of(id))
+          .compose(count -> {
+            if (count.iterator().next().getLong(0) >= MAX_MEMBERS) {
+              throw Problem.conflict("Project " + id + " has " + MAX_MEMBERS + " members, the most allowed.");
             }
-            return tx.preparedQuery(ProjectSql.INSERT_MEMBER).execute(Tuple.of(id, memberId, role));
-          }).compose(v -> tx.preparedQuery(ProjectSql.MEMBER).execute(Tuple.of(id, memberId)))
-            .compose(added -> emitMember(tx, project, userId, EventTypes.PROJECT_MEMBER_ADDED, memberId, role,
-              correlationId).map(memberJson(added.iterator().next())));
-        });
+            return tx.preparedQuery(ProjectSql.USER_BY_EMAIL).execute(Tuple.of(email));
+          })
+          .compose(users -> {
+            if (users.size() == 0) {
+              throw Problem.notFound("No account with e-mail " + email + ".");
+            }
+            UUID memberId = users.iterator().next().getUUID("id");
+            return tx.preparedQuery(ProjectSql.MEMBER).execute(Tuple.of(id, memberId)).compose(existing -> {
+              if (existing.size() > 0) {
+                throw Problem.conflict(email + " is a member of project " + id + " already (as "
+                  + existing.iterator().next().getString("role") + "); change the role instead.");
+              }
+              return tx.preparedQuery(ProjectSql.INSERT_MEMBER).execute(Tuple.of(id, memberId, role));
+            }).compose(v -> tx.preparedQuery(ProjectSql.MEMBER).execute(Tuple.of(id, memberId)))
+              .compose(added -> emitMember(tx, project, userId, EventTypes.PROJECT_MEMBER_ADDED, memberId, role,
+                correlationId).map(memberJson(added.iterator().next())));
+          });
       }));
   }
 
   /** Changes a member's role (owners only); the project's account stays an owner. */
   public Future<JsonObject> setRole(UUID userId, UUID id, UUID memberId, String role, String correlationId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(ProjectSql.BY_ID_FOR_CHANGE).execute(Tuple.of(id, userId))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(ProjectSql.BY_ID_FOR_CHANGE).execute(Tuple.of(id, userId))
       .compose(rows -> {
         Project project = owned(member(rows, id), "change the roles in");
         return tx.preparedQuery(ProjectSql.MEMBER).execute(Tuple.of(id, memberId)).compose(found -> {
@@ -206,7 +215,7 @@ public final class ProjectRepository {
    * reminders go first: a task's writer holds them before it takes the project (see {@link ProjectSql}).
    */
   public Future<Revoked> removeMember(UUID userId, UUID id, UUID memberId, String correlationId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(ProjectSql.DELETE_MEMBER_REMINDERS)
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(ProjectSql.DELETE_MEMBER_REMINDERS)
       .execute(Tuple.of(id, memberId))
       .compose(v -> tx.preparedQuery(ProjectSql.BY_ID_FOR_CHANGE).execute(Tuple.of(id, userId)))
       .compose(rows -> {

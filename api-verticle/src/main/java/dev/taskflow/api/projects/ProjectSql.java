@@ -8,7 +8,10 @@ package dev.taskflow.api.projects;
  * account's row (the outbox's sequence, last). A task's writers take the task, its reminders, the project (scope or
  * key share) and the account's row in that order too, so neither waits for the other in a cycle. A change of the
  * project or its members takes {@code FOR NO KEY UPDATE}, which lets tasks be added meanwhile (their foreign key takes
- * {@code FOR KEY SHARE}); its deletion takes {@code FOR UPDATE}, which waits for them and then makes them wait.
+ * {@code FOR KEY SHARE}); its deletion takes {@code FOR UPDATE}, which waits for them and then makes them wait. An
+ * account's deletion crosses other accounts' orders (its projects, its row, then the rows of the accounts whose
+ * projects it leaves, while their writers hold those first); the deadlock PostgreSQL breaks then is retried
+ * ({@code Transactions.retrying}).
  */
 final class ProjectSql {
 
@@ -42,8 +45,12 @@ final class ProjectSql {
   static final String INSERT = """
     INSERT INTO projects (id, user_id, name) VALUES ($1, $2, $3)""";
 
+  /**
+   * {@code added_at} is the insert's own time, not its transaction's start: the live bridge tells a membership that is
+   * newer than a revocation it heard from the one revoked by it (see LiveBridge).
+   */
   static final String INSERT_MEMBER = """
-    INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, $3)
+    INSERT INTO project_members (project_id, user_id, role, added_at) VALUES ($1, $2, $3, clock_timestamp())
     RETURNING user_id, role, added_at""";
 
   static final String RENAME = """
@@ -67,9 +74,12 @@ final class ProjectSql {
 
   static final String MEMBER_IDS = "SELECT user_id FROM project_members WHERE project_id = $1";
 
+  /** Counted after the project is locked (a statement of its own, so it sees the additions committed meanwhile). */
   static final String COUNT_MEMBERS = "SELECT count(*) FROM project_members WHERE project_id = $1";
 
-  static final String USER_BY_EMAIL = "SELECT id, email, display_name FROM users WHERE lower(email) = lower($1)";
+  /** The account to add, key-share locked: its deletion waits for the membership's commit, or this for its. */
+  static final String USER_BY_EMAIL =
+    "SELECT id, email, display_name FROM users WHERE lower(email) = lower($1) FOR KEY SHARE";
 
   static final String SET_ROLE = """
     UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2""";
@@ -91,8 +101,14 @@ final class ProjectSql {
      WHERE p.user_id = $1
      GROUP BY p.id""";
 
+  /**
+   * Locks those projects' accounts' rows (their outbox sequence, which the events take), in id order: an account that
+   * is being deleted meanwhile is waited for, and then its projects are no rows here, as they are gone with it.
+   */
   static final String MEMBERSHIPS_ELSEWHERE = """
     SELECT p.id, p.user_id, p.name, p.inbox, p.created_at, p.updated_at, p.version, m.role
-      FROM project_members m JOIN projects p ON p.id = m.project_id
-     WHERE m.user_id = $1 AND p.user_id <> $1""";
+      FROM project_members m JOIN projects p ON p.id = m.project_id JOIN users a ON a.id = p.user_id
+     WHERE m.user_id = $1 AND p.user_id <> $1
+     ORDER BY p.user_id, p.id
+       FOR NO KEY UPDATE OF a""";
 }

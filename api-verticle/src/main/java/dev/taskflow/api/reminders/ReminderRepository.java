@@ -3,6 +3,7 @@ package dev.taskflow.api.reminders;
 import dev.taskflow.api.http.Problem;
 import dev.taskflow.api.tasks.Cursor;
 import dev.taskflow.api.tasks.TaskAccess;
+import dev.taskflow.core.db.Transactions;
 import dev.taskflow.core.reminders.Reminder;
 import dev.taskflow.core.reminders.ReminderOffset;
 import dev.taskflow.core.reminders.ReminderWriter;
@@ -36,7 +37,7 @@ public final class ReminderRepository {
 
   /** Adds a reminder to a task; the task is locked meanwhile, so the limit holds under concurrent adds. */
   public Future<Reminder> add(UUID userId, UUID taskId, ReminderSpec spec) {
-    return pool.withTransaction(tx -> lockTask(tx, userId, taskId).compose(task -> {
+    return Transactions.retrying(pool, tx -> lockTask(tx, userId, taskId).compose(task -> {
       if (spec.offset() != null && task.dueAt() == null) {
         throw Problem.conflict("The task has no due date, so a relative reminder has nothing to be relative to: set "
           + "one with PUT /tasks/" + taskId + "/due, or give 'at'.");
@@ -89,7 +90,7 @@ public final class ReminderRepository {
    * before the reminder is changed, in the order every task change takes them.
    */
   public Future<Reminder> snooze(UUID userId, UUID reminderId, ReminderOffset duration) {
-    return pool.withTransaction(tx -> tx.preparedQuery(ReminderSql.BY_ID).execute(Tuple.of(reminderId, userId))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(ReminderSql.BY_ID).execute(Tuple.of(reminderId, userId))
       .compose(rows -> {
         if (rows.size() == 0) {
           throw Problem.notFound("No reminder " + reminderId + ".");

@@ -1,5 +1,6 @@
 package dev.taskflow.api.tasks;
 
+import dev.taskflow.core.db.Transactions;
 import dev.taskflow.core.tasks.Task;
 
 import dev.taskflow.api.http.Problem;
@@ -87,7 +88,7 @@ public final class TaskRepository {
    */
   public Future<Created> createWithReminders(UUID userId, TaskDraft draft, List<ReminderSpec> reminders,
                                              String correlationId) {
-    return pool.withTransaction(tx -> targetProject(tx, userId, draft.projectId(), draft.parentId())
+    return Transactions.retrying(pool, tx -> targetProject(tx, userId, draft.projectId(), draft.parentId())
       .compose(project -> positionForNew(tx, project.id(), draft.parentId())
         .compose(position -> tx.preparedQuery(TaskSql.INSERT)
           .execute(Tuple.from(new Object[]{UUID.randomUUID(), project.accountId(), draft.title(),
@@ -106,7 +107,7 @@ public final class TaskRepository {
   /** The project a new task would go to ({@code projectId}, or the caller's Inbox), checked as {@link #targetProject}.
    */
   public Future<Target> target(UUID userId, UUID projectId) {
-    return pool.withTransaction(tx -> targetProject(tx, userId, projectId, null));
+    return Transactions.retrying(pool, tx -> targetProject(tx, userId, projectId, null));
   }
 
   /**
@@ -202,7 +203,7 @@ public final class TaskRepository {
 
   /** Applies a JSON merge patch (fields already validated). */
   public Future<Task> update(UUID userId, UUID id, JsonObject patch, String ifMatch, String correlationId) {
-    return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch).compose(current -> {
+    return Transactions.retrying(pool, tx -> lockForChange(tx, userId, id, ifMatch).compose(current -> {
       JsonObject changes = new JsonObject();
       String title = pick(patch, "title", current.title(), TaskInput.title(patch.getString("title")), changes);
       String description = pick(patch, "description", current.description(), patch.getString("description"), changes);
@@ -293,7 +294,7 @@ public final class TaskRepository {
 
   /** Deletes the task and, first, its subtasks: a {@code taskflow.task.deleted} event for each. */
   public Future<Void> delete(UUID userId, UUID id, String ifMatch, String correlationId) {
-    return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch)
+    return Transactions.retrying(pool, tx -> lockForChange(tx, userId, id, ifMatch)
       .compose(task -> tx.preparedQuery(TaskSql.SUBTASKS_FOR_UPDATE).execute(Tuple.of(id, task.userId()))
         .compose(rows -> {
           Future<Void> chain = Future.succeededFuture();
@@ -313,7 +314,7 @@ public final class TaskRepository {
   }
 
   private Future<Task> changeStatus(UUID userId, UUID id, String status, String eventType, String correlationId) {
-    return pool.withTransaction(tx -> lockForChange(tx, userId, id, null).compose(current -> {
+    return Transactions.retrying(pool, tx -> lockForChange(tx, userId, id, null).compose(current -> {
       if (current.status().equals(status)) {
         return Future.succeededFuture(current);
       }
@@ -424,7 +425,7 @@ public final class TaskRepository {
 
   private Future<Task> moveOnce(UUID userId, UUID id, UUID after, UUID before, String ifMatch, String correlationId,
                                 boolean respaced) {
-    return pool.withTransaction(tx -> lockForChange(tx, userId, id, ifMatch)
+    return Transactions.retrying(pool, tx -> lockForChange(tx, userId, id, ifMatch)
       .compose(task -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(task.projectId()))
         .compose(v -> place(tx, task, after, before, respaced))
         .compose(placed -> {
@@ -527,7 +528,7 @@ public final class TaskRepository {
    * that lock while holding their tasks.
    */
   private Future<Void> respace(UUID projectId, UUID parentId) {
-    return pool.withTransaction(tx -> tx.preparedQuery(TaskSql.SCOPE_ROWS_FOR_UPDATE)
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(TaskSql.SCOPE_ROWS_FOR_UPDATE)
       .execute(Tuple.of(projectId, parentId))
       .compose(locked -> tx.preparedQuery(TaskSql.SCOPE_LOCK).execute(Tuple.of(projectId)))
       .compose(v -> tx.preparedQuery(TaskSql.SCOPE_FIRST).execute(Tuple.of(projectId, parentId)))

@@ -761,6 +761,53 @@ class LiveBridgeTest {
   }
 
   @Test
+  @DisplayName("a removal or deletion heard only as its event still cuts the member off: the event, then "
+    + "project_access_revoked and the close; the account's own socket stays")
+  void accessLostByItsEvent() throws Exception {
+    UUID trip = project(ada, "Trip");
+    UUID camp = project(ada, "Camp");
+    member(trip, bob, "editor");
+    member(camp, bob, "viewer");
+    String tripAddress = Addresses.tasksOfProject(trip);
+    String campAddress = Addresses.tasksOfProject(camp);
+    JsonObject tripJson = new JsonObject().put("id", trip.toString()).put("name", "Trip").put("inbox", false)
+      .put("ownerId", ada.userId().toString());
+    try (SockJsClient onTrip = new SockJsClient(); SockJsClient onCamp = new SockJsClient();
+         SockJsClient adas = new SockJsClient()) {
+      onTrip.register(tripAddress, bob.token());
+      onCamp.register(campAddress, bob.token());
+      adas.register(tripAddress, ada.token());
+      adas.register(campAddress, ada.token());
+      Thread.sleep(300);
+      // no projects.access.revoked is published: only the events tell
+      api.query("DELETE FROM project_members WHERE project_id = $1 AND user_id = $2", trip, bob.userId());
+      append(ada, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_REMOVED, trip.toString(), new JsonObject()
+        .put("project", tripJson).put("actorId", ada.userId().toString())
+        .put("member", new JsonObject().put("userId", bob.userId().toString()).put("role", "editor")));
+      onTrip.awaitEvent(tripAddress, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_REMOVED, trip.toString());
+      JsonObject explained = onTrip.awaitFrame(frame -> "err".equals(frame.getString("type")), "the err frame");
+      assertThat(explained.getString("body")).isEqualTo("project_access_revoked");
+      assertThat(onTrip.closed.get(10, TimeUnit.SECONDS)).as("bob's socket on the project").isNotNull();
+      assertThat(onCamp.closed).as("bob's socket on another project").isNotDone();
+
+      api.query("DELETE FROM project_members WHERE project_id = $1", camp);
+      append(ada, dev.taskflow.core.event.EventTypes.PROJECT_DELETED, camp.toString(), new JsonObject()
+        .put("project", tripJson.copy().put("id", camp.toString()).put("name", "Camp"))
+        .put("actorId", ada.userId().toString())
+        .put("memberIds", new JsonArray().add(ada.userId().toString()).add(bob.userId().toString())));
+      onCamp.awaitEvent(campAddress, dev.taskflow.core.event.EventTypes.PROJECT_DELETED, camp.toString());
+      assertThat(onCamp.closed.get(10, TimeUnit.SECONDS)).as("bob's socket on the deleted project").isNotNull();
+      adas.awaitEvent(campAddress, dev.taskflow.core.event.EventTypes.PROJECT_DELETED, camp.toString());
+      assertThat(adas.closed).as("the account's socket").isNotDone();
+      assertThat(adas.frames).noneMatch(frame -> "err".equals(frame.getString("type")));
+    }
+    try (SockJsClient again = new SockJsClient()) {
+      again.register(tripAddress, bob.token());
+      assertRegisterRefused(again);
+    }
+  }
+
+  @Test
   @DisplayName("a register whose membership check raced the revocation is refused; a member re-added since is not")
   void registerRacingAccessRevocation() throws Exception {
     UUID trip = project(ada, "Trip");

@@ -22,7 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static dev.taskflow.api.TestApi.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -353,6 +356,60 @@ class ProjectsApiTest {
     others.forEach(other -> api.query("INSERT INTO project_members (project_id, user_id, role) VALUES ($1, $2, "
       + "'viewer')", UUID.fromString(last), other.userId()));
     assertProblem(share(ada, last, api.register(), "viewer"), 409, "50 members");
+  }
+
+  /** The status codes of these calls, made at once. */
+  private static List<Integer> atOnce(List<java.util.function.Supplier<HttpResponse<Buffer>>> calls) {
+    ExecutorService threads = Executors.newFixedThreadPool(calls.size());
+    try {
+      List<CompletableFuture<HttpResponse<Buffer>>> answers = calls.stream()
+        .map(call -> CompletableFuture.supplyAsync(call, threads)).toList();
+      return answers.stream().map(answer -> answer.join().statusCode()).toList();
+    } finally {
+      threads.shutdown();
+    }
+  }
+
+  private java.util.function.Supplier<HttpResponse<Buffer>> deleteAccount(Session session) {
+    return () -> api.send(HttpMethod.DELETE, "/api/v1/me", session.token(),
+      new JsonObject().put("password", "correct horse battery staple"));
+  }
+
+  @Test
+  @DisplayName("races: additions at once stop at 50 members; accounts sharing with each other deleted at once; a "
+    + "member added while deleting their account: never a 5xx, never a limit passed")
+  void races() {
+    Session ada = api.register();
+    String crowded = project(ada, "Crowded");
+    api.query("WITH made AS (INSERT INTO users (id, email, display_name) SELECT gen_random_uuid(), "
+      + "'crowd' || n || '-' || $2 || '@example.com', 'Crowd ' || n FROM generate_series(1, 47) n RETURNING id) "
+      + "INSERT INTO project_members (project_id, user_id, role) SELECT $1, id, 'viewer' FROM made",
+      UUID.fromString(crowded), UUID.randomUUID().toString());
+    List<Session> late = List.of(api.register(), api.register(), api.register(), api.register(), api.register());
+    List<Integer> added = atOnce(late.stream()
+      .<java.util.function.Supplier<HttpResponse<Buffer>>>map(other -> () -> share(ada, crowded, other, "viewer"))
+      .toList());
+    assertThat(added).as("201 for the two places left, 409 for the rest").containsOnly(201, 409)
+      .filteredOn(status -> status == 201).hasSize(2);
+    assertThat(api.count("SELECT count(*) FROM project_members WHERE project_id = $1", UUID.fromString(crowded)))
+      .isEqualTo(50);
+
+    for (int round = 0; round < 4; round++) {
+      Session bob = api.register();
+      Session cy = api.register();
+      share(bob, project(bob, "Bob's"), cy, "editor");
+      share(cy, project(cy, "Cy's"), bob, "viewer");
+      assertThat(atOnce(List.of(deleteAccount(bob), deleteAccount(cy)))).as("round " + round).containsOnly(204);
+      assertThat(api.count("SELECT count(*) FROM users WHERE id = ANY($1)",
+        (Object) new UUID[]{bob.userId(), cy.userId()})).isZero();
+
+      Session dan = api.register();
+      String trip = project(ada, "Trip " + round);
+      List<Integer> raced = atOnce(List.of(() -> share(ada, trip, dan, "editor"), deleteAccount(dan)));
+      assertThat(raced.get(0)).as("the addition, round " + round).isIn(201, 404);
+      assertThat(raced.get(1)).as("the deletion, round " + round).isEqualTo(204);
+      assertThat(api.count("SELECT count(*) FROM project_members WHERE user_id = $1", dan.userId())).isZero();
+    }
   }
 
   @Test
