@@ -5,6 +5,7 @@ import dev.taskflow.api.tasks.ETags;
 import dev.taskflow.api.tasks.TaskAccess;
 import dev.taskflow.core.db.Transactions;
 import dev.taskflow.core.event.EventTypes;
+import dev.taskflow.core.event.TaskflowEvent;
 import dev.taskflow.core.outbox.OutboxWriter;
 import dev.taskflow.core.tasks.Task;
 import io.vertx.core.Future;
@@ -178,9 +179,13 @@ public final class ProjectRepository {
                   + existing.iterator().next().getString("role") + "); change the role instead.");
               }
               return tx.preparedQuery(ProjectSql.INSERT_MEMBER).execute(Tuple.of(id, memberId, role));
-            }).compose(v -> tx.preparedQuery(ProjectSql.MEMBER).execute(Tuple.of(id, memberId)))
-              .compose(added -> emitMember(tx, project, userId, EventTypes.PROJECT_MEMBER_ADDED, memberId, role,
-                correlationId).map(memberJson(added.iterator().next())));
+            })
+              .compose(v -> memberEvent(tx, project, userId, EventTypes.PROJECT_MEMBER_ADDED, memberId, role,
+                correlationId))
+              .compose(event -> tx.preparedQuery(ProjectSql.SET_ADDED_SEQ)
+                .execute(Tuple.of(id, memberId, event.sequence())))
+              .compose(v -> tx.preparedQuery(ProjectSql.MEMBER).execute(Tuple.of(id, memberId)))
+              .map(added -> memberJson(added.iterator().next()));
           });
       }));
   }
@@ -281,16 +286,26 @@ public final class ProjectRepository {
 
   private Future<Project> emit(SqlConnection tx, Project project, UUID actor, String type, String correlationId,
                                JsonObject extra) {
+    return event(tx, project, actor, type, correlationId, extra).map(project);
+  }
+
+  private Future<TaskflowEvent> event(SqlConnection tx, Project project, UUID actor, String type,
+                                      String correlationId, JsonObject extra) {
     JsonObject data = new JsonObject().put("project", project.eventJson()).put("actorId", actor.toString());
     if (extra != null) {
       data.mergeIn(extra);
     }
-    return outbox.append(tx, project.accountId(), type, project.id().toString(), correlationId, data).map(project);
+    return outbox.append(tx, project.accountId(), type, project.id().toString(), correlationId, data);
   }
 
   private Future<Project> emitMember(SqlConnection tx, Project project, UUID actor, String type, UUID memberId,
                                      String role, String correlationId) {
-    return emit(tx, project, actor, type, correlationId,
+    return memberEvent(tx, project, actor, type, memberId, role, correlationId).map(project);
+  }
+
+  private Future<TaskflowEvent> memberEvent(SqlConnection tx, Project project, UUID actor, String type, UUID memberId,
+                                            String role, String correlationId) {
+    return event(tx, project, actor, type, correlationId,
       new JsonObject().put("member", new JsonObject().put("userId", memberId.toString()).put("role", role)));
   }
 

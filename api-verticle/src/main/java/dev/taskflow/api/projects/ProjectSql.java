@@ -81,6 +81,10 @@ final class ProjectSql {
   static final String USER_BY_EMAIL =
     "SELECT id, email, display_name FROM users WHERE lower(email) = lower($1) FOR KEY SHARE";
 
+  /** The sequence of the member.added event of member $2: the account's events from it on are theirs (webhooks). */
+  static final String SET_ADDED_SEQ =
+    "UPDATE project_members SET added_seq = $3 WHERE project_id = $1 AND user_id = $2";
+
   static final String SET_ROLE = """
     UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2""";
 

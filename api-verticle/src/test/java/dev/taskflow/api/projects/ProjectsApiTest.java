@@ -214,6 +214,9 @@ class ProjectsApiTest {
     assertThat(addedEvents.get(0).getUUID("user_id")).isEqualTo(ada.userId());
     assertThat(addedEvents.get(0).getJsonObject("event").getJsonObject("data").getJsonObject("member"))
       .isEqualTo(new JsonObject().put("userId", bob.userId().toString()).put("role", "editor"));
+    assertThat(api.count("SELECT added_seq FROM project_members WHERE project_id = $1 AND user_id = $2",
+      UUID.fromString(trip), bob.userId())).as("the membership from its event on (webhooks)")
+      .isEqualTo(addedEvents.get(0).getJsonObject("event").getLong("sequence"));
 
     JsonObject seen = api.get("/api/v1/projects/" + trip, bob).bodyAsJsonObject();
     assertThat(seen.getString("role")).isEqualTo("editor");

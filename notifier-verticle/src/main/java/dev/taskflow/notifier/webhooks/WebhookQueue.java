@@ -22,8 +22,10 @@ import java.util.UUID;
  *
  * <p>Whom an event is for: a project's events are written under the project's account, but every member of a shared
  * project sees its tasks, so an event that names a project ({@code data.task.projectId} or {@code data.project.id})
- * is for every member of that project as it stands when the event is queued, and for the account (which is always one
- * of them; named again so an event queued after its project is gone still reaches it). {@code member.removed} is also
+ * is for every member of that project as it stands when the event is queued who was one when it was written (their
+ * {@code added_seq}, the sequence of the event that added them, is not after the event's: a member added while the
+ * queue lags gets nothing from before), and for the account (which is always one of them; named again so an event
+ * queued after its project is gone still reaches it). {@code member.removed} is also
  * for the removed user ({@code data.member.userId}): it is about them, and they are no longer a member by then; after
  * it they get nothing of that project. {@code project.deleted} finds no members left (they go with the project): it is
  * for the account and for the users in {@code data.memberIds}, when the event lists the former members. A reminder
@@ -37,13 +39,13 @@ public final class WebhookQueue {
   private static final String REMINDER_TYPES = "taskflow.reminder.";
 
   /**
-   * $1 the event's user, $7 its project (NULL: none), $8 further users it is for; the UNION makes each user, and so
-   * each webhook, appear once.
+   * $1 the event's user, $7 its project (NULL: none), $8 further users it is for, $9 the event's sequence; the UNION
+   * makes each user, and so each webhook, appear once.
    */
   private static final String ENQUEUE = """
     WITH recipients AS (
       SELECT $1::uuid AS user_id
-      UNION SELECT m.user_id FROM project_members m WHERE m.project_id = $7::uuid
+      UNION SELECT m.user_id FROM project_members m WHERE m.project_id = $7::uuid AND m.added_seq <= $9
       UNION SELECT unnest($8::uuid[]))
     INSERT INTO webhook_deliveries (id, webhook_id, user_id, event_id, event_type, event)
     SELECT gen_random_uuid(), w.id, w.user_id, $2, $3, $4
@@ -56,7 +58,7 @@ public final class WebhookQueue {
     UUID project = projectOf(event);
     return tx.preparedQuery(ENQUEUE)
       .execute(Tuple.from(new Object[]{event.userId(), event.id(), event.type(), event.toJson(),
-        EventTypes.RECURRENCE_SPAWNED, EventTypes.TASK_CREATED, project, alsoFor(event, project)}))
+        EventTypes.RECURRENCE_SPAWNED, EventTypes.TASK_CREATED, project, alsoFor(event, project), event.sequence()}))
       .mapEmpty();
   }
 

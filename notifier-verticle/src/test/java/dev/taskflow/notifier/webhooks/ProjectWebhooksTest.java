@@ -10,6 +10,7 @@ import dev.taskflow.notifier.delivery.DeliveryVerticle;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -161,6 +162,38 @@ class ProjectWebhooksTest {
     awaitQueued(after, adaHook);
     assertThat(queuedFor(removed)).containsExactlyInAnyOrder(adaHook, bobHook);
     assertThat(queuedFor(after)).containsExactly(adaHook);
+  }
+
+  @Test
+  @DisplayName("a member added after an event gets nothing of it, even when the queue takes it only after the addition")
+  void addedAfter() {
+    UUID ada = fixture.user();
+    UUID bob = fixture.user();
+    UUID adaHook = webhook(ada, EventTypes.PROJECT_MEMBER_ADDED, EventTypes.TASK_UPDATED);
+    UUID bobHook = webhook(bob, EventTypes.PROJECT_MEMBER_ADDED, EventTypes.TASK_UPDATED);
+    UUID project = project(ada, "Launch");
+    JsonObject task = new JsonObject().put("id", UUID.randomUUID().toString()).put("title", "Shared")
+      .put("projectId", project.toString());
+    JsonObject projectJson = new JsonObject().put("id", project.toString()).put("name", "Launch").put("inbox", false)
+      .put("ownerId", ada.toString());
+    OutboxWriter outbox = new OutboxWriter("api");
+    // as a lagging queue sees them: the event before the addition is queued when bob is a member already
+    List<TaskflowEvent> written = await(fixture.sql.withTransaction(tx -> outbox.append(tx, ada,
+        EventTypes.TASK_UPDATED, task.getString("id"), null, new JsonObject().put("task", task)
+          .put("actorId", ada.toString()))
+      .compose(before -> tx.preparedQuery("INSERT INTO project_members (project_id, user_id, role) "
+          + "VALUES ($1, $2, 'editor')").execute(Tuple.of(project, bob))
+        .compose(v -> outbox.append(tx, ada, EventTypes.PROJECT_MEMBER_ADDED, project.toString(), null,
+          new JsonObject().put("project", projectJson).put("actorId", ada.toString())
+            .put("member", new JsonObject().put("userId", bob.toString()).put("role", "editor"))))
+        .compose(added -> tx.preparedQuery("UPDATE project_members SET added_seq = $3 WHERE project_id = $1 "
+          + "AND user_id = $2").execute(Tuple.of(project, bob, added.sequence())).map(List.of(before, added))))));
+    TaskflowEvent after = taskEvent(ada, EventTypes.TASK_UPDATED, project, bob);
+
+    awaitQueued(after, bobHook);
+    assertThat(queuedFor(written.get(0))).as("the event from before bob was added").containsExactly(adaHook);
+    assertThat(queuedFor(written.get(1))).as("his addition").containsExactlyInAnyOrder(adaHook, bobHook);
+    assertThat(queuedFor(after)).containsExactlyInAnyOrder(adaHook, bobHook);
   }
 
   @Test
