@@ -59,15 +59,17 @@ import java.util.concurrent.TimeUnit;
  * before its deletion committed (a membership no newer than the revocation), so a re-added member is not kept out.
  * The events say so too, and they do not depend on that message arriving: a socket that is delivered the
  * {@code taskflow.project.member.removed} of its own user, or a {@code taskflow.project.deleted} naming its user among
- * the members (not the project's account), of a project it follows, gets that event and then the same close.
+ * the members (not the project's account), of a project it follows, gets that event and then the same close; an
+ * event from before the membership the socket follows by (a removal delivered late or again, after the user was added
+ * back: its sequence is not after the membership's {@code added_seq}) closes nothing.
  *
  * <p>Limits: one user has at most {@code live.sockets.per.user} bridged sockets on this process (counted over every
  * API verticle instance, in a local shared map) — the register that would open one more is refused with
  * {@code too_many_sockets} first; frames, messages and {@code xhr_send} bodies are limited by the HTTP server and the
  * route ({@code live.message.limit}), and a socket that breaks the limit is closed ({@link BridgeSocket}). A socket
- * that sends nothing (not even the client's ping, every 15 s from the web UI, once a minute from a tab Chrome has hidden
- * for long) for {@code live.idle.timeout.seconds} is closed: a tab whose connection died without a close, or a client
- * that opened a socket and went quiet.
+ * that sends nothing (not even the client's ping, every 15 s from the web UI, once a minute from a tab Chrome has
+ * hidden for long) for {@code live.idle.timeout.seconds} is closed: a tab whose connection died without a close, or a
+ * client that opened a socket and went quiet.
  *
  * <p>The bridge is Vert.x's own ({@code EventBusBridgeImpl}, which is all that {@code SockJSHandler.bridge} makes),
  * given each socket through {@link BridgeSocket}, so that an ordinary disconnect is not logged as an error. Its own
@@ -85,7 +87,7 @@ public final class LiveBridge {
   private static final String ACCESS_REVOKED_MESSAGE = "you are no longer a member of this project";
   /** When the user joined the project, if they are a member. */
   private static final String MEMBERSHIP = """
-    SELECT added_at FROM project_members WHERE project_id = $1 AND user_id = $2""";
+    SELECT added_at, added_seq FROM project_members WHERE project_id = $1 AND user_id = $2""";
   /** Per user id, that user's bridged sockets on this process; shared by the API verticle instances. */
   static final String SOCKETS_MAP = "taskflow.live.sockets";
   /** The bridge's own ping timeout, long enough never to fire (see the class comment). */
@@ -98,8 +100,11 @@ public final class LiveBridge {
     final java.util.Set<UUID> sessions = new java.util.HashSet<>();
     /** Epoch seconds; 0 until a register was accepted. */
     long expiresAt;
-    /** The projects whose address a register of this socket was accepted on. */
-    final Set<UUID> projects = new HashSet<>();
+    /**
+     * The projects whose address a register of this socket was accepted on, each with the membership's
+     * {@code added_seq} (the sequence of the event that added the user, under the project's account).
+     */
+    final Map<UUID, Long> projects = new HashMap<>();
     /** When the client last sent a frame (a ping, a register...), {@link System#nanoTime()}. */
     long lastHeard = System.nanoTime();
   }
@@ -110,12 +115,13 @@ public final class LiveBridge {
 
   /**
    * What a register may listen to: its own addresses ({@code project} null), a project's ({@code memberSince} when the
-   * user joined it, epoch ms), or nothing ({@code allowed} false).
+   * user joined it, epoch ms, and {@code addedSeq}, the sequence of the event that added them), or nothing
+   * ({@code allowed} false).
    */
-  private record Listening(boolean allowed, UUID project, long memberSince) {
+  private record Listening(boolean allowed, UUID project, long memberSince, long addedSeq) {
 
-    static final Listening OWN = new Listening(true, null, 0);
-    static final Listening DENIED = new Listening(false, null, 0);
+    static final Listening OWN = new Listening(true, null, 0, 0);
+    static final Listening DENIED = new Listening(false, null, 0, 0);
   }
 
   private final TokenAuth tokens;
@@ -273,7 +279,7 @@ public final class LiveBridge {
       state.sessions.add(session);
     }
     if (listening.project() != null) {
-      state.projects.add(listening.project());
+      state.projects.put(listening.project(), listening.addedSeq());
     }
     return true;
   }
@@ -338,18 +344,20 @@ public final class LiveBridge {
       event.socket().close();
       return;
     }
-    UUID lost = state == null || state.projects.isEmpty() ? null : projectLost(state.user, event.getRawMessage());
+    UUID lost = state == null || state.projects.isEmpty() ? null : projectLost(state, event.getRawMessage());
     event.complete(true);
-    if (lost != null && state.projects.contains(lost)) {
+    if (lost != null) {
       revokeAccess(lost, Set.of(state.user));
     }
   }
 
   /**
-   * The project that this event, delivered to {@code user}, says they lost: their own removal from it, or its deletion
-   * while they were a member (not its account); null for any other event.
+   * The project that this event, delivered to the socket's user, says they lost: their own removal from a project the
+   * socket follows, or its deletion while they were a member (not its account); null for any other event, and for one
+   * older than the membership the socket follows by (a removal before a re-addition, delivered late or again).
    */
-  private static UUID projectLost(UUID user, JsonObject frame) {
+  private static UUID projectLost(SocketState state, JsonObject frame) {
+    UUID user = state.user;
     if (user == null || frame == null || !(frame.getValue("body") instanceof JsonObject body)) {
       return null;
     }
@@ -360,7 +368,12 @@ public final class LiveBridge {
         ? user.toString().equals(data.getJsonObject("member").getString("userId"))
         : EventTypes.PROJECT_DELETED.equals(type) && !user.toString().equals(body.getString("userid"))
           && data.getJsonArray("memberIds", new io.vertx.core.json.JsonArray()).contains(user.toString());
-      return lost ? UUID.fromString(data.getJsonObject("project").getString("id")) : null;
+      if (!lost) {
+        return null;
+      }
+      UUID project = UUID.fromString(data.getJsonObject("project").getString("id"));
+      Long since = state.projects.get(project);
+      return since != null && body.getLong("sequence", Long.MAX_VALUE) > since ? project : null;
     } catch (RuntimeException e) {
       return null; // not an event of the contract's shape: not one that says anything about access
     }
@@ -426,11 +439,12 @@ public final class LiveBridge {
     users.forEach(user -> recentlyRevokedAccess.put(new ProjectAccess(user, project), now));
     sockets.entrySet().stream()
       .filter(entry -> entry.getValue().user != null && users.contains(entry.getValue().user)
-        && entry.getValue().projects.contains(project))
-      .map(entry -> Map.entry(entry.getKey(), entry.getValue().user))
+        && entry.getValue().projects.containsKey(project))
       .toList()
       .forEach(ended -> {
-        LOG.info("Bridge: socket of user {} closed, their access to project {} was revoked", ended.getValue(),
+        // told once: the same removal on the user's own address, or its message, finds nothing more to close
+        ended.getValue().projects.remove(project);
+        LOG.info("Bridge: socket of user {} closed, their access to project {} was revoked", ended.getValue().user,
           project);
         explainAndClose(ended.getKey(), PROJECT_ACCESS_REVOKED, ACCESS_REVOKED_MESSAGE);
       });
@@ -448,9 +462,14 @@ public final class LiveBridge {
     return pool.preparedQuery(MEMBERSHIP).execute(Tuple.of(project, userId)).map(rows -> {
       RowIterator<Row> found = rows.iterator();
       return found.hasNext()
-        ? new Listening(true, project, found.next().getOffsetDateTime("added_at").toInstant().toEpochMilli())
-        : new Listening(false, project, 0);
+        ? listening(project, found.next())
+        : new Listening(false, project, 0, 0);
     });
+  }
+
+  private static Listening listening(UUID project, Row membership) {
+    return new Listening(true, project, membership.getOffsetDateTime("added_at").toInstant().toEpochMilli(),
+      membership.getLong("added_seq"));
   }
 
   /** The project of a {@code tasks.project.<id>} address, or null for any other address. */

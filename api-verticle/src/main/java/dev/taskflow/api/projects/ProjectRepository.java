@@ -269,6 +269,7 @@ public final class ProjectRepository {
         }
         return chain;
       })
+      .compose(v -> tx.preparedQuery(ProjectSql.LOCK_ACCOUNTS_ELSEWHERE).execute(Tuple.of(accountId)))
       .compose(v -> tx.preparedQuery(ProjectSql.MEMBERSHIPS_ELSEWHERE).execute(Tuple.of(accountId)))
       .compose(memberships -> {
         Future<Void> chain = Future.succeededFuture();

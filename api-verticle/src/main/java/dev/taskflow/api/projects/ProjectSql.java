@@ -106,13 +106,21 @@ final class ProjectSql {
      GROUP BY p.id""";
 
   /**
-   * Locks those projects' accounts' rows (their outbox sequence, which the events take), in id order: an account that
-   * is being deleted meanwhile is waited for, and then its projects are no rows here, as they are gone with it.
+   * First the rows of the accounts whose projects the deleted account ($1) is a member of, locked in id order (their
+   * outbox sequence, which the events take): a writer of theirs that holds one (a removal of this member, a deletion
+   * of the project, the account's own deletion) is waited for. {@link #MEMBERSHIPS_ELSEWHERE}, a statement of its
+   * own, then reads the memberships as they are after those commits, not as before them.
    */
+  static final String LOCK_ACCOUNTS_ELSEWHERE = """
+    SELECT a.id FROM users a
+     WHERE a.id IN (SELECT p.user_id FROM project_members m JOIN projects p ON p.id = m.project_id
+                     WHERE m.user_id = $1 AND p.user_id <> $1)
+     ORDER BY a.id
+       FOR NO KEY UPDATE""";
+
   static final String MEMBERSHIPS_ELSEWHERE = """
     SELECT p.id, p.user_id, p.name, p.inbox, p.created_at, p.updated_at, p.version, m.role
-      FROM project_members m JOIN projects p ON p.id = m.project_id JOIN users a ON a.id = p.user_id
+      FROM project_members m JOIN projects p ON p.id = m.project_id
      WHERE m.user_id = $1 AND p.user_id <> $1
-     ORDER BY p.user_id, p.id
-       FOR NO KEY UPDATE OF a""";
+     ORDER BY p.user_id, p.id""";
 }

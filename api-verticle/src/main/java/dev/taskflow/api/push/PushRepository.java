@@ -1,6 +1,7 @@
 package dev.taskflow.api.push;
 
 import dev.taskflow.api.http.Problem;
+import dev.taskflow.core.db.Transactions;
 import dev.taskflow.core.tasks.Task;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -32,7 +33,7 @@ public final class PushRepository {
    * (the same browser, signed in as someone else before), so their reminders stop reaching this browser.
    */
   public Future<Stored> upsert(UUID userId, String endpoint, String p256dh, String auth, String userAgent) {
-    return pool.withTransaction(tx -> tx.preparedQuery(PushSql.LOCK_USER).execute(Tuple.of(userId))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(PushSql.LOCK_USER).execute(Tuple.of(userId))
       .compose(locked -> tx.preparedQuery(PushSql.TAKE_OVER).execute(Tuple.of(endpoint, userId)))
       .compose(taken -> tx.preparedQuery(PushSql.COUNT_OTHERS).execute(Tuple.of(userId, endpoint)))
       .compose(count -> {

@@ -1,5 +1,6 @@
 package dev.taskflow.api.sessions;
 
+import dev.taskflow.core.db.Transactions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -84,7 +85,7 @@ public final class SessionRepository {
     String token = newToken();
     OffsetDateTime expiresAt = expiry();
     String label = label(userAgent);
-    return pool.withTransaction(tx -> tx.preparedQuery(SessionSql.DELETE_EXPIRED).execute(Tuple.of(userId))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(SessionSql.DELETE_EXPIRED).execute(Tuple.of(userId))
       .compose(v -> tx.preparedQuery(SessionSql.INSERT_SESSION).execute(Tuple.of(sessionId, userId, label, expiresAt)))
       .compose(v -> tx.preparedQuery(SessionSql.INSERT_TOKEN).execute(Tuple.of(hash(token), sessionId, expiresAt)))
       .compose(v -> tx.preparedQuery(SessionSql.DELETE_BEYOND)
@@ -104,7 +105,7 @@ public final class SessionRepository {
    */
   public Future<Renewal> renew(String token) {
     Buffer presented = hash(token);
-    return pool.withTransaction(tx -> tx.preparedQuery(SessionSql.LOCK_SESSION).execute(Tuple.of(presented))
+    return Transactions.retrying(pool, tx -> tx.preparedQuery(SessionSql.LOCK_SESSION).execute(Tuple.of(presented))
       .compose(locked -> tx.preparedQuery(SessionSql.TOKEN)
         .execute(Tuple.of(presented, (double) settings.reuseGraceSeconds())))
       .compose(rows -> {

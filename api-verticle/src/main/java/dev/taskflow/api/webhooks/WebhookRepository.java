@@ -2,6 +2,7 @@ package dev.taskflow.api.webhooks;
 
 import dev.taskflow.api.http.Problem;
 import dev.taskflow.api.tasks.Cursor;
+import dev.taskflow.core.db.Transactions;
 import dev.taskflow.core.tasks.Task;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -37,7 +38,7 @@ public final class WebhookRepository {
   /** Creates a webhook with a fresh secret; the answer is the only time the secret is shown. */
   public Future<JsonObject> create(UUID userId, String url, List<String> events) {
     String secret = "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes());
-    return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+    return Transactions.retrying(pool, tx -> tx.preparedQuery("SELECT id FROM users WHERE id = $1 FOR UPDATE")
       .execute(Tuple.of(userId))
       .compose(locked -> tx.preparedQuery(WebhookSql.COUNT).execute(Tuple.of(userId)))
       .compose(count -> {

@@ -801,9 +801,38 @@ class LiveBridgeTest {
       assertThat(adas.closed).as("the account's socket").isNotDone();
       assertThat(adas.frames).noneMatch(frame -> "err".equals(frame.getString("type")));
     }
+    // the removal is remembered as its message's would be: a check that read the row from before it is refused
+    api.query("INSERT INTO project_members (project_id, user_id, role, added_at) VALUES ($1, $2, 'editor', "
+      + "now() - interval '1 hour')", trip, bob.userId());
     try (SockJsClient again = new SockJsClient()) {
       again.register(tripAddress, bob.token());
-      assertRegisterRefused(again);
+      assertThat(again.next().getString("body")).as("why").isEqualTo("project_access_revoked");
+      assertRefused(again.next());
+    }
+  }
+
+  @Test
+  @DisplayName("a removal older than the membership a socket follows by (delivered late or again after a re-add) "
+    + "closes nothing")
+  void staleRemovalEvent() throws Exception {
+    UUID trip = project(ada, "Trip");
+    // added back by an event far after the removal below, as a re-add after it would be
+    api.query("INSERT INTO project_members (project_id, user_id, role, added_seq) VALUES ($1, $2, 'editor', "
+      + "1000000)", trip, bob.userId());
+    String tripAddress = Addresses.tasksOfProject(trip);
+    try (SockJsClient onTrip = new SockJsClient()) {
+      onTrip.register(tripAddress, bob.token());
+      Thread.sleep(300);
+      append(ada, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_REMOVED, trip.toString(), new JsonObject()
+        .put("project", new JsonObject().put("id", trip.toString()).put("name", "Trip").put("inbox", false)
+          .put("ownerId", ada.userId().toString()))
+        .put("actorId", ada.userId().toString())
+        .put("member", new JsonObject().put("userId", bob.userId().toString()).put("role", "editor")));
+      onTrip.awaitEvent(tripAddress, dev.taskflow.core.event.EventTypes.PROJECT_MEMBER_REMOVED, trip.toString());
+      JsonObject task = taskIn(ada, trip, "Still in");
+      onTrip.awaitEvent(tripAddress, "taskflow.task.created", task.getString("id"));
+      assertThat(onTrip.frames).noneMatch(frame -> "err".equals(frame.getString("type")));
+      assertThat(onTrip.closed).isNotDone();
     }
   }
 

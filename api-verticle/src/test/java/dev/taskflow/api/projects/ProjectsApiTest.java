@@ -380,7 +380,7 @@ class ProjectsApiTest {
 
   @Test
   @DisplayName("races: additions at once stop at 50 members; accounts sharing with each other deleted at once; a "
-    + "member added while deleting their account: never a 5xx, never a limit passed")
+    + "member added, or removed, while deleting their account: never a 5xx, never a limit passed, one event each")
   void races() {
     Session ada = api.register();
     String crowded = project(ada, "Crowded");
@@ -412,6 +412,16 @@ class ProjectsApiTest {
       assertThat(raced.get(0)).as("the addition, round " + round).isIn(201, 404);
       assertThat(raced.get(1)).as("the deletion, round " + round).isEqualTo(204);
       assertThat(api.count("SELECT count(*) FROM project_members WHERE user_id = $1", dan.userId())).isZero();
+
+      // removed by the owner while deleting their account: one member.removed, whichever commits first
+      Session eve = api.register();
+      String camp = project(ada, "Camp " + round);
+      share(ada, camp, eve, "viewer");
+      List<Integer> left = atOnce(List.of(
+        () -> send(HttpMethod.DELETE, camp + "/members/" + eve.userId(), ada, null), deleteAccount(eve)));
+      assertThat(left.get(0)).as("the removal, round " + round).isIn(204, 404);
+      assertThat(left.get(1)).as("the deletion, round " + round).isEqualTo(204);
+      assertThat(events("taskflow.project.member.removed", camp)).as("round " + round).hasSize(1);
     }
   }
 

@@ -111,8 +111,8 @@ public final class EventLogRepository {
   /** {@code {items: [CloudEvent...], nextAfterSequence}}; the latter is null on the last page. */
   public Future<JsonObject> history(HistoryQuery q) {
     return pool.preparedQuery(HISTORY)
-      .execute(Tuple.from(new Object[]{q.userId(), q.type(), q.withoutType(), q.aggregateId(), q.from(), q.to(), q.afterSequence(),
-        q.limit() + 1}))
+      .execute(Tuple.from(new Object[]{q.userId(), q.type(), q.withoutType(), q.aggregateId(), q.from(), q.to(),
+        q.afterSequence(), q.limit() + 1}))
       .map(rows -> {
         JsonArray items = new JsonArray();
         long last = q.afterSequence();
