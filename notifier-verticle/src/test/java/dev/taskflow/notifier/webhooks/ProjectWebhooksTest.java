@@ -92,15 +92,25 @@ class ProjectWebhooksTest {
   }
 
   private TaskflowEvent taskEvent(UUID account, String type, UUID project, UUID actor) {
+    return event(account, type, taskData(project, actor));
+  }
+
+  /** A task event's data: a new task of the project, changed by {@code actor}. */
+  private static JsonObject taskData(UUID project, UUID actor) {
     JsonObject task = new JsonObject().put("id", UUID.randomUUID().toString()).put("title", "Shared")
       .put("projectId", project.toString());
-    return event(account, type, new JsonObject().put("task", task).put("actorId", actor.toString()));
+    return new JsonObject().put("task", task).put("actorId", actor.toString());
   }
 
   private TaskflowEvent projectEvent(UUID account, String type, UUID project, JsonObject member) {
+    return event(account, type, projectData(account, project, member));
+  }
+
+  /** A project event's data, by its account; {@code member} (null: none) for the member events. */
+  private static JsonObject projectData(UUID account, UUID project, JsonObject member) {
     JsonObject data = new JsonObject().put("project", new JsonObject().put("id", project.toString())
       .put("name", "Launch").put("inbox", false).put("ownerId", account.toString())).put("actorId", account.toString());
-    return event(account, type, member == null ? data : data.put("member", member));
+    return member == null ? data : data.put("member", member);
   }
 
   /** The webhooks the event was queued for. */
@@ -172,20 +182,14 @@ class ProjectWebhooksTest {
     UUID adaHook = webhook(ada, EventTypes.PROJECT_MEMBER_ADDED, EventTypes.TASK_UPDATED);
     UUID bobHook = webhook(bob, EventTypes.PROJECT_MEMBER_ADDED, EventTypes.TASK_UPDATED);
     UUID project = project(ada, "Launch");
-    JsonObject task = new JsonObject().put("id", UUID.randomUUID().toString()).put("title", "Shared")
-      .put("projectId", project.toString());
-    JsonObject projectJson = new JsonObject().put("id", project.toString()).put("name", "Launch").put("inbox", false)
-      .put("ownerId", ada.toString());
     OutboxWriter outbox = new OutboxWriter("api");
     // as a lagging queue sees them: the event before the addition is queued when bob is a member already
     List<TaskflowEvent> written = await(fixture.sql.withTransaction(tx -> outbox.append(tx, ada,
-        EventTypes.TASK_UPDATED, task.getString("id"), null, new JsonObject().put("task", task)
-          .put("actorId", ada.toString()))
+        EventTypes.TASK_UPDATED, UUID.randomUUID().toString(), null, taskData(project, ada))
       .compose(before -> tx.preparedQuery("INSERT INTO project_members (project_id, user_id, role) "
           + "VALUES ($1, $2, 'editor')").execute(Tuple.of(project, bob))
         .compose(v -> outbox.append(tx, ada, EventTypes.PROJECT_MEMBER_ADDED, project.toString(), null,
-          new JsonObject().put("project", projectJson).put("actorId", ada.toString())
-            .put("member", new JsonObject().put("userId", bob.toString()).put("role", "editor"))))
+          projectData(ada, project, new JsonObject().put("userId", bob.toString()).put("role", "editor"))))
         .compose(added -> tx.preparedQuery("UPDATE project_members SET added_seq = $3 WHERE project_id = $1 "
           + "AND user_id = $2").execute(Tuple.of(project, bob, added.sequence())).map(List.of(before, added))))));
     TaskflowEvent after = taskEvent(ada, EventTypes.TASK_UPDATED, project, bob);
